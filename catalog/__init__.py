@@ -1,0 +1,1 @@
+"""The catalog: communities, sources, items and sync state (the system of record)."""

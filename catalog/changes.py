@@ -1,0 +1,73 @@
+"""Reading the catalog's change log: what a consumer such as the index sync has not seen yet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from catalog.models import Item, Sighting, Source, SyncState, utcnow
+from catalog.sequences import current_value
+
+
+def get_watermark(session: Session, name: str) -> int:
+    state = session.get(SyncState, name)
+    return state.watermark if state else 0
+
+
+def set_watermark(session: Session, name: str, watermark: int, error: str | None = None) -> None:
+    state = session.get(SyncState, name)
+    if state is None:
+        state = SyncState(name=name, watermark=0)
+        session.add(state)
+    state.watermark = max(state.watermark, watermark)
+    state.last_run_at = utcnow()
+    state.last_error = error
+
+
+def items_changed_since(
+    session: Session, watermark: int, upto: int, batch_size: int = 500
+) -> Iterator[list[Item]]:
+    """Items whose last change is in (watermark, upto], oldest change first, in batches."""
+    after_seq, after_id = watermark, ""
+    while True:
+        batch = list(
+            session.scalars(
+                select(Item)
+                .where(Item.change_seq <= upto)
+                .where(
+                    (Item.change_seq > after_seq)
+                    | ((Item.change_seq == after_seq) & (Item.id > after_id))
+                )
+                .order_by(Item.change_seq, Item.id)
+                .limit(batch_size)
+                .options(
+                    selectinload(Item.sightings)
+                    .selectinload(Sighting.source)
+                    .selectinload(Source.community)
+                )
+            )
+        )
+        if not batch:
+            return
+        yield batch
+        after_seq, after_id = batch[-1].change_seq, batch[-1].id
+
+
+def pending_changes(session: Session, name: str) -> tuple[int, int, int]:
+    """(watermark, newest change, items waiting) for a consumer of the change log."""
+    watermark = get_watermark(session, name)
+    newest = current_value(session)
+    waiting = (
+        session.scalar(select(func.count()).select_from(Item).where(Item.change_seq > watermark))
+        or 0
+    )
+    return watermark, newest, int(waiting)
+
+
+def mark_index_errors(session: Session, errors: dict[str, str]) -> None:
+    for item_id, reason in errors.items():
+        item = session.get(Item, item_id)
+        if item is not None:
+            item.index_error = reason[:2000]

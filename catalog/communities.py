@@ -1,0 +1,50 @@
+"""Creating and reading communities."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalog.models import Community
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+class CommunityExists(ValueError):
+    """A community with that slug is already in the catalog."""
+
+
+class UnknownCommunity(LookupError):
+    """No community has that slug."""
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:80] or "community"
+
+
+def add_community(
+    session: Session, name: str, slug: str | None = None, description: str = "", homepage: str = ""
+) -> Community:
+    slug = slug or slugify(name)
+    if not SLUG_PATTERN.match(slug):
+        raise ValueError(f"invalid slug {slug!r}: use lowercase letters, digits and dashes")
+    if session.scalar(select(Community).where(Community.slug == slug)) is not None:
+        raise CommunityExists(f"a community with slug {slug!r} already exists")
+    community = Community(slug=slug, name=name.strip(), description=description, homepage=homepage)
+    session.add(community)
+    session.flush()
+    return community
+
+
+def get_community(session: Session, slug: str) -> Community:
+    community = session.scalar(select(Community).where(Community.slug == slug))
+    if community is None:
+        raise UnknownCommunity(f"no community with slug {slug!r} (see `mutual community list`)")
+    return community
+
+
+def list_communities(session: Session) -> list[Community]:
+    return list(session.scalars(select(Community).order_by(Community.slug)))

@@ -1,0 +1,32 @@
+"""Plain records passed between the crawlers and the catalog (no database types)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ParsedItem:
+    """One item as a parser found it, already normalised and sanitised."""
+
+    url: str
+    title: str
+    kind: str = "job"
+    summary: str = ""
+    body: str = ""
+    organisation: str = ""
+    location: str = ""
+    published_at: datetime | None = None
+    source_key: str = ""
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class FetchInfo:
+    """What one fetch of a source returned, apart from its items."""
+
+    status: int
+    etag: str | None = None
+    last_modified: str | None = None
+    warnings: tuple[str, ...] = ()

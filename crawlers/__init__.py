@@ -1,0 +1,1 @@
+"""Crawlers: fetch community sources politely and safely, parse them, write items to the catalog."""

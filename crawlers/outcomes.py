@@ -1,0 +1,25 @@
+"""What a spider reports for each source it fetched; the pipeline writes it to the catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from catalog.records import FetchInfo, ParsedItem
+
+
+@dataclass
+class SourceFetched:
+    """The source answered; `items` is empty when it answered 304 Not Modified."""
+
+    source_id: int
+    info: FetchInfo
+    items: list[ParsedItem] = field(default_factory=list)
+
+
+@dataclass
+class SourceFailed:
+    """The source could not be fetched or parsed; nothing it would have given is written."""
+
+    source_id: int
+    error: str
+    status: int | None = None

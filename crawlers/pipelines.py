@@ -1,0 +1,75 @@
+"""Writes what the spiders report into the catalog: one transaction per source."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+
+from catalog.db import make_engine, session_factory, transaction
+from catalog.items import store_items
+from catalog.sources import Backoff, get_source, record_fetch_failure, record_fetch_success
+from crawlers.outcomes import SourceFailed, SourceFetched
+from mutual.settings import Settings
+
+log = logging.getLogger(__name__)
+ProgressCallback = Callable[[str], None]
+
+
+class CatalogPipeline:
+    def __init__(self, settings: Settings, progress: ProgressCallback | None, crawler: Crawler):
+        self.engine = make_engine(settings.resolved_database_url)
+        self.sessions = session_factory(self.engine)
+        self.backoff = Backoff(settings.crawl_interval, settings.crawl_max_backoff)
+        self.progress = progress or (lambda line: None)
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CatalogPipeline:
+        return cls(
+            crawler.settings["MUTUAL_SETTINGS"], crawler.settings.get("MUTUAL_PROGRESS"), crawler
+        )
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        self.engine.dispose()
+
+    def process_item(self, outcome: Any, spider: Spider | None = None) -> Any:
+        if isinstance(outcome, SourceFetched):
+            self._store_fetched(outcome)
+        elif isinstance(outcome, SourceFailed):
+            self._store_failed(outcome)
+        return outcome
+
+    def _store_fetched(self, outcome: SourceFetched) -> None:
+        with transaction(self.sessions) as session:
+            source = get_source(session, outcome.source_id)
+            if outcome.info.status == 304:
+                record_fetch_success(session, source, outcome.info, self.backoff, 0)
+                self._count("sources_not_modified")
+                self.progress(f"source #{source.id}: not modified (304)")
+                return
+            report = store_items(session, source, outcome.items)
+            record_fetch_success(session, source, outcome.info, self.backoff, len(outcome.items))
+        self._count("sources_ok")
+        self._count("items_new", report.new)
+        self._count("items_changed", report.changed)
+        self._count("items_unchanged", report.unchanged)
+        self.progress(
+            f"source #{outcome.source_id}: {len(outcome.items)} items "
+            f"({report.new} new, {report.changed} changed)"
+        )
+
+    def _store_failed(self, outcome: SourceFailed) -> None:
+        with transaction(self.sessions) as session:
+            source = get_source(session, outcome.source_id)
+            record_fetch_failure(session, source, outcome.error, self.backoff, outcome.status)
+        self._count("sources_failed")
+        log.warning("source #%s failed: %s", outcome.source_id, outcome.error)
+        self.progress(f"source #{outcome.source_id}: FAILED: {outcome.error}")
+
+    def _count(self, key: str, amount: int = 1) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(f"mutual/{key}", amount)

@@ -1,0 +1,65 @@
+"""Running one crawl of the due sources: the entry point `mutual crawl` and the worker use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+
+from catalog.db import make_engine, require_schema, session_factory, transaction
+from catalog.models import utcnow
+from catalog.sources import SourceRef, due_sources
+from crawlers.pipelines import ProgressCallback
+from crawlers.scrapy_settings import scrapy_settings
+from crawlers.spiders.feed_spider import FeedSpider
+from mutual.settings import Settings
+
+
+@dataclass(frozen=True)
+class CrawlReport:
+    sources: int
+    ok: int
+    not_modified: int
+    failed: int
+    items_new: int
+    items_changed: int
+
+    @property
+    def unaccounted(self) -> int:
+        """Sources that produced no outcome at all (should be none)."""
+        return self.sources - self.ok - self.not_modified - self.failed
+
+
+def select_sources(
+    settings: Settings, include_not_due: bool = False, source_ids: tuple[int, ...] = ()
+) -> list[SourceRef]:
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        require_schema(engine)
+        with transaction(session_factory(engine)) as session:
+            sources = due_sources(session, utcnow(), include_not_due or bool(source_ids))
+    finally:
+        engine.dispose()
+    if source_ids:
+        sources = [s for s in sources if s.id in source_ids]
+    return sources
+
+
+def run_crawl(
+    settings: Settings, sources: list[SourceRef], progress: ProgressCallback | None = None
+) -> CrawlReport:
+    """Fetch `sources` once. Starts a Twisted reactor: call at most once per process."""
+    process = CrawlerProcess(scrapy_settings(settings, progress))
+    crawler = process.create_crawler(FeedSpider)
+    process.crawl(crawler, sources=sources)
+    process.start()
+    stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
+    return CrawlReport(
+        sources=len(sources),
+        ok=stats.get("mutual/sources_ok", 0),
+        not_modified=stats.get("mutual/sources_not_modified", 0),
+        failed=stats.get("mutual/sources_failed", 0),
+        items_new=stats.get("mutual/items_new", 0),
+        items_changed=stats.get("mutual/items_changed", 0),
+    )

@@ -1,0 +1,46 @@
+"""Scrapy settings from Mutual's settings: politeness and safety live here, not in spiders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawlers.guard import ALLOW_LOOPBACK_SETTING
+from mutual import __version__
+from mutual.settings import Settings
+
+
+def user_agent(settings: Settings) -> str:
+    return f"Mutual/{__version__} (+{settings.crawl_contact_url})"
+
+
+def scrapy_settings(settings: Settings, progress: Any = None) -> dict[str, Any]:
+    return {
+        "BOT_NAME": "mutual",
+        "USER_AGENT": user_agent(settings),
+        "ROBOTSTXT_OBEY": True,
+        "ROBOTSTXT_USER_AGENT": "Mutual",
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        "LOG_INSTALL_ROOT_HANDLER": False,
+        "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": settings.crawl_concurrency_per_host,
+        "DOWNLOAD_DELAY": settings.crawl_delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": settings.crawl_delay,
+        "DOWNLOAD_TIMEOUT": settings.crawl_timeout,
+        "DOWNLOAD_MAXSIZE": settings.crawl_max_bytes,
+        "DOWNLOAD_WARNSIZE": settings.crawl_max_bytes // 2,
+        "RETRY_TIMES": 1,
+        "REDIRECT_MAX_TIMES": 5,
+        "HTTPCACHE_ENABLED": False,
+        # Only HTTP(S): a redirect to file:, ftp:, s3: or data: has no handler to go to.
+        "DOWNLOAD_HANDLERS": {"file": None, "s3": None, "ftp": None, "data": None},
+        "DNS_RESOLVER": "crawlers.guard.GuardedResolver",
+        "DOWNLOADER_MIDDLEWARES": {"crawlers.guard.GuardMiddleware": 50},
+        "ITEM_PIPELINES": {"crawlers.pipelines.CatalogPipeline": 300},
+        ALLOW_LOOPBACK_SETTING: settings.crawl_allow_loopback,
+        "MUTUAL_SETTINGS": settings,
+        "MUTUAL_PROGRESS": progress,
+    }

@@ -1,0 +1,1 @@
+"""Everything that knows Elasticsearch: mapping, sync from the catalog, the query builder."""

@@ -1,0 +1,3 @@
+from mutual.cli import main
+
+main()

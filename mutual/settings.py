@@ -1,0 +1,160 @@
+"""Every setting Mutual reads, declared once with its default and help.
+
+A setting named ``es_hosts`` is read from the environment variable ``MUTUAL_ES_HOSTS``, else from
+the key ``es_hosts`` of the TOML file named by ``MUTUAL_CONFIG``, else its default. The README
+lists each one; a test fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "MUTUAL_"
+CONFIG_ENV = "MUTUAL_CONFIG"
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names it."""
+
+
+def _setting(default: Any, help: str, secret: bool = False) -> Any:
+    return field(default=default, metadata={"help": help, "secret": secret})
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: str = _setting("var", "Folder for local state: the SQLite catalog and crawl logs.")
+    database_url: str = _setting(
+        "", "SQLAlchemy URL of the catalog. Empty: a SQLite file `mutual.db` in the data dir."
+    )
+    es_hosts: tuple[str, ...] = _setting(
+        ("http://127.0.0.1:9200",), "Elasticsearch node URLs, comma-separated."
+    )
+    es_api_key: str = _setting("", "Elasticsearch API key (base64 `id:key`).", secret=True)
+    es_username: str = _setting("", "Elasticsearch basic-auth user name.")
+    es_password: str = _setting("", "Elasticsearch basic-auth password.", secret=True)
+    es_ca_certs: str = _setting("", "Path to a CA certificate bundle for an HTTPS cluster.")
+    es_request_timeout: float = _setting(10.0, "Seconds before an Elasticsearch request fails.")
+    index_prefix: str = _setting(
+        "mutual", "Prefix of index, alias and template names, to share one cluster."
+    )
+    index_chunk_docs: int = _setting(500, "Most documents in one bulk request.")
+    index_chunk_bytes: int = _setting(5_000_000, "Most bytes in one bulk request.")
+    crawl_contact_url: str = _setting(
+        "https://mutual.example/bot",
+        "Contact URL put in the crawler's User-Agent so site owners can reach the operator.",
+    )
+    crawl_allow_loopback: bool = _setting(
+        False, "Allow fetching 127.0.0.0/8 and ::1 (development, tests and the demo only)."
+    )
+    crawl_interval: int = _setting(3600, "Seconds between two fetches of a healthy source.")
+    crawl_max_backoff: int = _setting(86400, "Longest wait in seconds after repeated failures.")
+    crawl_timeout: int = _setting(30, "Seconds a single download may take, start to end.")
+    crawl_max_bytes: int = _setting(10_000_000, "Largest response body, after decompression.")
+    crawl_delay: float = _setting(1.0, "Seconds between two requests to the same host.")
+    crawl_concurrency_per_host: int = _setting(2, "Parallel requests to one host.")
+    web_host: str = _setting("127.0.0.1", "Address `mutual serve` listens on.")
+    web_port: int = _setting(8000, "Port `mutual serve` listens on.")
+    secret_key: str = _setting(
+        "", "Key signing web sessions. Empty: a random key per process.", secret=True
+    )
+    page_size: int = _setting(20, "Results per search page.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{Path(self.data_dir).resolve() / 'mutual.db'}"
+
+
+@dataclass(frozen=True)
+class SettingInfo:
+    name: str
+    env: str
+    default: Any
+    help: str
+    secret: bool
+
+
+def describe_settings() -> list[SettingInfo]:
+    """Every setting with its environment variable, default and help, in declaration order."""
+    return [
+        SettingInfo(
+            name=f.name,
+            env=ENV_PREFIX + f.name.upper(),
+            default=f.default,
+            help=f.metadata["help"],
+            secret=f.metadata["secret"],
+        )
+        for f in dataclasses.fields(Settings)
+    ]
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """Settings from defaults, then the config file, then the environment, then `overrides`."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    config_path = env.get(CONFIG_ENV)
+    if config_path:
+        values.update(_read_config_file(Path(config_path)))
+    for info in describe_settings():
+        if info.env in env:
+            values[info.name] = env[info.env]
+    values.update(overrides or {})
+    return Settings(**{name: _coerce(name, value) for name, value in values.items()})
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"cannot read config file {path}: {exc}") from exc
+    known = {info.name for info in describe_settings()}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise SettingsError(f"unknown setting(s) in {path}: {', '.join(unknown)}")
+    return data
+
+
+def _coerce(name: str, value: Any) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    if name not in fields:
+        raise SettingsError(f"unknown setting {name!r}")
+    default = fields[name].default
+    try:
+        return _coerce_like(default, value)
+    except ValueError as exc:
+        env = ENV_PREFIX + name.upper()
+        raise SettingsError(f"{env}: {exc}") from exc
+
+
+def _coerce_like(default: Any, value: Any) -> Any:
+    if isinstance(default, bool):
+        return _to_bool(value)
+    if isinstance(default, tuple):
+        items = value.split(",") if isinstance(value, str) else list(value)
+        return tuple(str(v).strip() for v in items if str(v).strip())
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    return str(value)
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")

@@ -1,0 +1,24 @@
+"""What request handlers need, built once per app by the factory (never module-level)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from elasticsearch import Elasticsearch
+from flask import current_app
+
+from indexer.names import IndexNames
+from mutual.settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    search_client: Elasticsearch
+    index_names: IndexNames
+
+
+def services() -> Services:
+    """The current app's services."""
+    result: Services = current_app.extensions["mutual"]
+    return result
