@@ -30,17 +30,18 @@ def items_changed_since(
     session: Session, watermark: int, upto: int, batch_size: int = 500
 ) -> Iterator[list[Item]]:
     """Items whose last change is in (watermark, upto], oldest change first, in batches."""
-    after_seq, after_id = watermark, ""
+    cursor: tuple[int, str] | None = None
     while True:
+        query = select(Item).where(Item.change_seq > watermark, Item.change_seq <= upto)
+        if cursor is not None:
+            after_seq, after_id = cursor
+            query = query.where(
+                (Item.change_seq > after_seq)
+                | ((Item.change_seq == after_seq) & (Item.id > after_id))
+            )
         batch = list(
             session.scalars(
-                select(Item)
-                .where(Item.change_seq <= upto)
-                .where(
-                    (Item.change_seq > after_seq)
-                    | ((Item.change_seq == after_seq) & (Item.id > after_id))
-                )
-                .order_by(Item.change_seq, Item.id)
+                query.order_by(Item.change_seq, Item.id)
                 .limit(batch_size)
                 .options(
                     selectinload(Item.sightings)
@@ -52,7 +53,7 @@ def items_changed_since(
         if not batch:
             return
         yield batch
-        after_seq, after_id = batch[-1].change_seq, batch[-1].id
+        cursor = (batch[-1].change_seq, batch[-1].id)
 
 
 def pending_changes(session: Session, name: str) -> tuple[int, int, int]:

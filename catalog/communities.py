@@ -8,15 +8,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.models import Community
+from mutual.errors import MutualError
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
-class CommunityExists(ValueError):
+class CommunityExists(MutualError):
     """A community with that slug is already in the catalog."""
 
 
-class UnknownCommunity(LookupError):
+class InvalidSlug(MutualError):
+    """A slug that cannot be used in URLs and commands."""
+
+
+class UnknownCommunity(MutualError):
     """No community has that slug."""
 
 
@@ -30,7 +35,7 @@ def add_community(
 ) -> Community:
     slug = slug or slugify(name)
     if not SLUG_PATTERN.match(slug):
-        raise ValueError(f"invalid slug {slug!r}: use lowercase letters, digits and dashes")
+        raise InvalidSlug(f"invalid slug {slug!r}: use lowercase letters, digits and dashes")
     if session.scalar(select(Community).where(Community.slug == slug)) is not None:
         raise CommunityExists(f"a community with slug {slug!r} already exists")
     community = Community(slug=slug, name=name.strip(), description=description, homepage=homepage)

@@ -12,10 +12,12 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from mutual.errors import MutualError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-class CatalogNotInitialised(RuntimeError):
+class CatalogNotInitialised(MutualError):
     """The catalog has no tables yet: `mutual init` was not run."""
 
 

@@ -11,17 +11,22 @@ from sqlalchemy.orm import Session, joinedload
 from catalog.communities import get_community
 from catalog.models import Source, utcnow
 from catalog.records import FetchInfo
+from mutual.errors import MutualError
 
 SOURCE_KINDS = ("feed",)
 ACCESS_LEVELS = ("public", "members")
 ITEM_KINDS = ("job", "event", "resource")
 
 
-class SourceExists(ValueError):
+class SourceExists(MutualError):
     """The community already has a source with that URL."""
 
 
-class UnknownSource(LookupError):
+class InvalidChoice(MutualError):
+    """A value is not one of those allowed; the message lists them."""
+
+
+class UnknownSource(MutualError):
     """No source has that id."""
 
 
@@ -87,7 +92,7 @@ def add_source(
 
 def _check_choice(what: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise ValueError(f"unknown {what} {value!r}; choose one of: {', '.join(choices)}")
+        raise InvalidChoice(f"unknown {what} {value!r}; choose one of: {', '.join(choices)}")
 
 
 def list_sources(session: Session, community_slug: str | None = None) -> list[Source]:

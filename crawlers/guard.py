@@ -19,11 +19,13 @@ from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
+from mutual.errors import MutualError
+
 ALLOWED_SCHEMES = ("http", "https")
 ALLOW_LOOPBACK_SETTING = "MUTUAL_ALLOW_LOOPBACK"
 
 
-class UnsafeURL(ValueError):
+class UnsafeURL(MutualError):
     """The URL points at a scheme or an address Mutual refuses to fetch."""
 
 

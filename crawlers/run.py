@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +49,18 @@ def select_sources(
     return sources
 
 
+@contextmanager
+def _signal_handlers_restored() -> Iterator[None]:
+    """Scrapy leaves its SIGINT/SIGTERM handlers behind after the reactor stops; a process that
+    goes on (the demo's web server) must still stop on Ctrl-C and SIGTERM."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
 def run_crawl(
     settings: Settings, sources: list[SourceRef], progress: ProgressCallback | None = None
 ) -> CrawlReport:
@@ -53,7 +68,8 @@ def run_crawl(
     process = CrawlerProcess(scrapy_settings(settings, progress))
     crawler = process.create_crawler(FeedSpider)
     process.crawl(crawler, sources=sources)
-    process.start()
+    with _signal_handlers_restored():
+        process.start()
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
     return CrawlReport(
         sources=len(sources),

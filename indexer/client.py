@@ -6,11 +6,15 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from mutual import exits
+from mutual.errors import MutualError
 from mutual.settings import Settings
 
 
-class SearchUnavailable(RuntimeError):
+class SearchUnavailable(MutualError):
     """Elasticsearch cannot be reached or answered with a server error."""
+
+    exit_code = exits.SEARCH_UNAVAILABLE
 
 
 def make_client(settings: Settings) -> Elasticsearch:

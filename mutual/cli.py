@@ -1,4 +1,8 @@
-"""The `mutual` command: everything an operator does, one subcommand each."""
+"""The `mutual` command: everything an operator does, one subcommand each.
+
+Subcommand modules import Scrapy, Elasticsearch and SQLAlchemy inside the commands that use them,
+so `mutual --help` and light commands start in a fraction of a second.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +10,23 @@ import os
 
 import click
 
-from catalog.communities import CommunityExists, UnknownCommunity
-from catalog.db import CatalogNotInitialised
-from catalog.sources import SourceExists, UnknownSource
-from crawlers.guard import UnsafeURL
-from indexer.client import SearchUnavailable
-from mutual import __version__, exits
+from mutual import __version__
 from mutual.cli_catalog import community, init, source
 from mutual.cli_pipeline import crawl, index, search
 from mutual.cli_web import demo, serve, show_settings
-from mutual.settings import CONFIG_ENV, SettingsError, load_settings
-
-# Errors a user can fix; they are printed as one line instead of a traceback.
-USER_ERRORS = (
-    SettingsError,
-    CatalogNotInitialised,
-    CommunityExists,
-    UnknownCommunity,
-    SourceExists,
-    UnknownSource,
-    UnsafeURL,
-    ValueError,
-)
+from mutual.errors import MutualError
+from mutual.settings import CONFIG_ENV, load_settings
 
 
 class MutualGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except SearchUnavailable as exc:
+        except MutualError as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
-            click.echo("Is Elasticsearch running? (scripts/elasticsearch.sh status)", err=True)
-            ctx.exit(exits.SEARCH_UNAVAILABLE)
-        except USER_ERRORS as exc:
-            click.secho(f"error: {exc}", fg="red", err=True)
-            ctx.exit(exits.FAILURE)
+            if exc.__class__.__name__ == "SearchUnavailable":
+                click.echo("Is Elasticsearch running? (scripts/elasticsearch.sh status)", err=True)
+            ctx.exit(exc.exit_code)
 
 
 @click.group(cls=MutualGroup)
@@ -58,10 +44,7 @@ def cli(ctx: click.Context, config: str | None) -> None:
     """
     if config:
         os.environ[CONFIG_ENV] = config
-    try:
-        ctx.obj = load_settings()
-    except SettingsError as exc:
-        raise click.UsageError(str(exc)) from exc
+    ctx.obj = load_settings()
 
 
 for command in (init, community, source, crawl, index, search, serve, demo, show_settings):

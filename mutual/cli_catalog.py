@@ -6,22 +6,27 @@ import json
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
-from sqlalchemy.orm import Session
 
-from catalog.communities import add_community, list_communities
-from catalog.db import make_engine, require_schema, session_factory, transaction, upgrade_schema
-from catalog.sources import ACCESS_LEVELS, ITEM_KINDS, SOURCE_KINDS, add_source, list_sources
-from crawlers.guard import UnsafeURL, check_address, check_url
 from mutual.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# Kept here, not imported from catalog.sources, so that `--help` needs no database library.
+SOURCE_KINDS = ("feed",)
+ACCESS_LEVELS = ("public", "members")
+ITEM_KINDS = ("job", "event", "resource")
 
 
 @contextmanager
 def catalog_session(settings: Settings) -> Iterator[Session]:
     """A committed-on-success session on an initialised catalog."""
+    from catalog.db import make_engine, require_schema, session_factory, transaction
+
     engine = make_engine(settings.resolved_database_url)
     try:
         require_schema(engine)
@@ -48,6 +53,8 @@ def print_rows(rows: list[dict[str, Any]], as_json: bool, columns: list[str]) ->
 @click.pass_obj
 def init(settings: Settings) -> None:
     """Create the catalog (or migrate it to the newest schema)."""
+    from catalog.db import make_engine, upgrade_schema
+
     upgrade_schema(settings.resolved_database_url)
     url = make_engine(settings.resolved_database_url).url.render_as_string(hide_password=True)
     click.echo(f"catalog ready: {url}")
@@ -68,6 +75,8 @@ def community_add(
     settings: Settings, name: str, slug: str | None, description: str, homepage: str
 ) -> None:
     """Add a community called NAME."""
+    from catalog.communities import add_community
+
     with catalog_session(settings) as session:
         created = add_community(session, name, slug, description, homepage)
         click.echo(f"added community {created.slug!r} ({created.name})")
@@ -78,6 +87,8 @@ def community_add(
 @click.pass_obj
 def community_list(settings: Settings, as_json: bool) -> None:
     """List communities with their number of sources."""
+    from catalog.communities import list_communities
+
     with catalog_session(settings) as session:
         rows = [
             {"slug": c.slug, "name": c.name, "sources": len(c.sources), "homepage": c.homepage}
@@ -93,6 +104,8 @@ def source() -> None:
 
 def check_source_url(url: str, allow_loopback: bool) -> None:
     """Refuse URLs the crawler would refuse, and say so now rather than at crawl time."""
+    from crawlers.guard import UnsafeURL, check_address, check_url
+
     check_url(url, allow_loopback)
     host = urlsplit(url).hostname or ""
     try:
@@ -143,6 +156,8 @@ def source_add(
     title: str,
 ) -> None:
     """Add the feed at URL to COMMUNITY."""
+    from catalog.sources import add_source
+
     check_source_url(url, settings.crawl_allow_loopback)
     with catalog_session(settings) as session:
         created = add_source(
@@ -163,6 +178,8 @@ def source_add(
 @click.pass_obj
 def source_list(settings: Settings, community_slug: str | None, as_json: bool) -> None:
     """List sources with their fetch health."""
+    from catalog.sources import list_sources
+
     with catalog_session(settings) as session:
         rows = [
             {

@@ -4,32 +4,30 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
 
-from catalog.changes import pending_changes
-from catalog.db import make_engine, require_schema, session_factory, transaction
-from crawlers.run import run_crawl, select_sources
-from indexer.client import make_client
-from indexer.mapping import current_index
-from indexer.names import IndexNames
-from indexer.query import SearchRequest, Viewer
-from indexer.search import search as run_search
-from indexer.sync import sync_index
 from mutual import exits
 from mutual.settings import Settings
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from indexer.names import IndexNames
+
 
 def progress_bar(console: Console) -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -60,6 +58,10 @@ def crawl(settings: Settings, include_not_due: bool, source_ids: tuple[int, ...]
 
     Exit code 3 when some sources failed (see `mutual source list`).
     """
+    from rich.console import Console
+
+    from crawlers.run import run_crawl, select_sources
+
     sources = select_sources(settings, include_not_due, source_ids)
     if not sources:
         click.echo("no sources are due (use --all to fetch them anyway)")
@@ -97,6 +99,14 @@ def index(settings: Settings, show_status: bool, as_json: bool) -> None:
     Exit code 3 when some documents were rejected (their ids and reasons are printed),
     4 when Elasticsearch is unreachable (nothing is lost; run it again later).
     """
+    from rich.console import Console
+
+    from catalog.changes import pending_changes
+    from catalog.db import make_engine, require_schema, session_factory, transaction
+    from indexer.client import make_client
+    from indexer.names import IndexNames
+    from indexer.sync import sync_index
+
     engine = make_engine(settings.resolved_database_url)
     require_schema(engine)
     sessions = session_factory(engine)
@@ -129,6 +139,9 @@ def _print_status(
     waiting: int,
     as_json: bool,
 ) -> None:
+    from indexer.client import make_client
+    from indexer.mapping import current_index
+
     client = make_client(settings)
     live = current_index(client, names)
     count = client.count(index=names.alias)["count"] if live else 0
@@ -163,6 +176,11 @@ def search(
     as_json: bool,
 ) -> None:
     """Search the index as an anonymous visitor and print the hits."""
+    from indexer.client import make_client
+    from indexer.names import IndexNames
+    from indexer.query import SearchRequest, Viewer
+    from indexer.search import search as run_search
+
     request = SearchRequest(text=query, kinds=kinds, communities=communities, size=size)
     results = run_search(
         make_client(settings), IndexNames(settings.index_prefix), request, Viewer()

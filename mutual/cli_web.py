@@ -7,16 +7,8 @@ from pathlib import Path
 
 import click
 
-from catalog.db import make_engine, session_factory, transaction, upgrade_schema
-from crawlers.run import run_crawl, select_sources
-from indexer.client import make_client
-from indexer.names import IndexNames
-from indexer.sync import sync_index
 from mutual import exits
-from mutual.demo import demo_settings, load_demo_communities, reset_demo_index
-from mutual.local_site import LocalSite
 from mutual.settings import Settings, describe_settings
-from webapp import create_app
 
 
 @click.command()
@@ -29,6 +21,8 @@ def serve(settings: Settings, host: str | None, port: int | None) -> None:
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
+    from webapp import create_app
+
     app = create_app(settings)
     click.echo(f"Mutual is serving at http://{host}:{port}/  (Ctrl-C to stop)")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
@@ -49,6 +43,14 @@ def demo(settings: Settings, site_port: int, port: int | None, no_serve: bool) -
 
     Uses its own catalog (DATA_DIR/demo) and index (INDEX_PREFIX-demo), rebuilt on every run.
     """
+    from catalog.db import make_engine, session_factory, transaction, upgrade_schema
+    from crawlers.run import run_crawl, select_sources
+    from indexer.client import make_client
+    from indexer.names import IndexNames
+    from indexer.sync import sync_index
+    from mutual.demo import demo_settings, load_demo_communities, reset_demo_index
+    from mutual.local_site import LocalSite
+
     settings = demo_settings(settings)
     db_file = Path(settings.data_dir) / "mutual.db"
     for path in (db_file, db_file.with_name("mutual.db-wal"), db_file.with_name("mutual.db-shm")):

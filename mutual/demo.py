@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 from catalog.communities import add_community
 from catalog.sources import add_source
 from indexer.names import IndexNames
+from mutual.errors import MutualError
 from mutual.settings import Settings
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
 
 
-class DemoMissing(FileNotFoundError):
+class DemoMissing(MutualError):
     """The demo folder is not beside the package (an installed wheel has no demo)."""
 
 

@@ -41,6 +41,7 @@ class LocalSite:
     host: str = "127.0.0.1"
     port: int = 0
     requests: list[RequestRecord] = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -79,6 +80,9 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
+        if path in self.owner.redirects:
+            self._redirect(path, self.owner.redirects[path])
+            return
         body, content_type = self._load(path)
         if body is None:
             self._send(404, b"not found", "text/plain; charset=utf-8", path)
@@ -101,6 +105,13 @@ class SiteHandler(BaseHTTPRequestHandler):
         if path.startswith(("/jobs/", "/events/", "/articles/")):
             return _placeholder_page(path), CONTENT_TYPES[".html"]
         return None, ""
+
+    def _redirect(self, path: str, location: str) -> None:
+        self.owner.requests.append(RequestRecord(path, dict(self.headers.items()), 302))
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _send(
         self, status: int, body: bytes, content_type: str | None, path: str, etag: str = ""

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mutual.errors import MutualError
+
 ENV_PREFIX = "MUTUAL_"
 CONFIG_ENV = "MUTUAL_CONFIG"
 
 
-class SettingsError(ValueError):
+class SettingsError(MutualError):
     """A setting has a value that cannot be used; the message names it."""
 
 

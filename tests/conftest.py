@@ -1,0 +1,94 @@
+"""Fixtures: a real Elasticsearch (started by scripts/elasticsearch.sh), a fresh catalog and index
+per test, and local web sites on 127.0.0.1 serving fixture feeds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from catalog.db import upgrade_schema
+from mutual.local_site import LocalSite
+from mutual.settings import Settings, load_settings
+from tests.helpers import REPO
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ES_SCRIPT = REPO / "scripts" / "elasticsearch.sh"
+
+
+def es_port() -> str:
+    return os.environ.get("MUTUAL_ES_PORT", "9200")
+
+
+@pytest.fixture(scope="session")
+def es_url() -> str:
+    """The test node's URL. Starts it with the project's script if it is not running;
+    a test that needs Elasticsearch fails (never skips) when it cannot be had."""
+    result = subprocess.run(
+        ["bash", str(ES_SCRIPT), "start"], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        pytest.fail(f"could not start Elasticsearch:\n{result.stderr}", pytrace=False)
+    return f"http://127.0.0.1:{es_port()}"
+
+
+@pytest.fixture
+def es_client(es_url: str) -> Iterator[Elasticsearch]:
+    client = Elasticsearch(es_url, request_timeout=30)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, es_url: str) -> Iterator[Settings]:
+    """Settings for one test: its own SQLite catalog and its own index prefix."""
+    prefix = f"t-{uuid.uuid4().hex[:10]}"
+    test_settings = load_settings(
+        environ={},
+        overrides={
+            "data_dir": str(tmp_path / "var"),
+            "es_hosts": es_url,
+            "index_prefix": prefix,
+            "crawl_allow_loopback": True,
+            "crawl_delay": 0.0,
+            "crawl_timeout": 15,
+        },
+    )
+    yield test_settings
+    cleanup = Elasticsearch(es_url, request_timeout=30)
+    try:
+        cleanup.indices.delete(index=f"{prefix}-*", ignore_unavailable=True, allow_no_indices=True)
+        cleanup.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-*")
+    except Exception as exc:  # a test that stopped the node must not fail in teardown
+        print(f"cleanup of {prefix} skipped: {exc}")
+    finally:
+        cleanup.close()
+
+
+@pytest.fixture
+def catalog(settings: Settings) -> Settings:
+    """`settings` with the catalog created, as `mutual init` does."""
+    upgrade_schema(settings.resolved_database_url)
+    return settings
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[LocalSite]:
+    """A local site serving a copy of tests/fixtures, which a test may change between crawls."""
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURES, root)
+    local = LocalSite(root)
+    local.start()
+    yield local
+    local.stop()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that stop and restart the shared node run last, so they delay nobody else."""
+    items.sort(key=lambda item: item.get_closest_marker("restarts_elasticsearch") is not None)

@@ -1,0 +1,50 @@
+"""Elasticsearch stopped while crawling: nothing crawled is lost, and it is indexed once back.
+
+This stops and restarts the shared test node with the project's own script, so it runs last.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from mutual.local_site import LocalSite
+from mutual.settings import Settings
+from tests.conftest import ES_SCRIPT
+from tests.helpers import run_mutual
+
+
+def _es(action: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(ES_SCRIPT), action], capture_output=True, text=True, check=False, timeout=300
+    )
+
+
+@pytest.mark.restarts_elasticsearch
+def test_crawl_while_elasticsearch_is_down_then_index_when_back(
+    catalog: Settings, site: LocalSite
+) -> None:
+    run_mutual(catalog, "community", "add", "Riverside Alumni", "--slug", "riverside")
+    run_mutual(catalog, "source", "add", "riverside", f"{site.base_url}/alumni/jobs.atom")
+    stopped = _es("stop")
+    try:
+        assert _es("status").returncode != 0, stopped.stderr
+        crawl = run_mutual(catalog, "crawl")
+        assert "2 new items" in crawl.stdout
+
+        down = run_mutual(catalog, "index", check=False)
+        assert down.returncode == 4
+        assert "Elasticsearch" in down.stderr
+        assert "Traceback" not in down.stderr
+    finally:
+        started = _es("start")
+        assert started.returncode == 0, started.stderr
+
+    status = json.loads(run_mutual(catalog, "index", "--status", "--json").stdout)
+    assert status["items_waiting"] == 2
+    back = run_mutual(catalog, "index")
+    assert "indexed 2 of 2 changed items" in back.stdout
+    hits = json.loads(run_mutual(catalog, "search", "clinical data", "--json").stdout)
+    assert [h["title"] for h in hits["hits"]] == ["Clinical Data Manager"]
