@@ -19,6 +19,7 @@ from indexer.client import SearchUnavailable
 from indexer.documents import item_document
 from indexer.mapping import ensure_index
 from indexer.names import IndexNames
+from indexer.prefetch import prefetched
 from mutual.settings import Settings
 
 ProgressCallback = Callable[[int], None]
@@ -86,7 +87,7 @@ def _send_changes(
     progress: ProgressCallback | None,
 ) -> None:
     with sessions() as session:
-        actions = _actions(session, names, report.watermark_before, upto, report)
+        actions = prefetched(_actions(session, names, report.watermark_before, upto, report))
         try:
             for ok, result in streaming_bulk(
                 client,
@@ -102,6 +103,8 @@ def _send_changes(
             raise SearchUnavailable(
                 f"Elasticsearch failed during the sync after {report.indexed} documents: {exc}"
             ) from exc
+        finally:
+            actions.close()  # stop the producer before its session closes
     client.indices.refresh(index=names.alias)
 
 

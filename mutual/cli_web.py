@@ -90,6 +90,8 @@ def show_settings(settings: Settings, as_json: bool) -> None:
         value = getattr(settings, info.name)
         if info.secret and value:
             value = "********"
+        elif isinstance(value, tuple):
+            value = ",".join(value)
         rows.append({"name": info.name, "env": info.env, "value": value, "help": info.help})
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=list))

@@ -31,7 +31,9 @@ def _setting(default: Any, help: str, secret: bool = False) -> Any:
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: str = _setting("var", "Folder for local state: the SQLite catalog and crawl logs.")
+    data_dir: str = _setting(
+        "var", "Folder for local state: the SQLite catalog (the demo's in DATA_DIR/demo)."
+    )
     database_url: str = _setting(
         "", "SQLAlchemy URL of the catalog. Empty: a SQLite file `mutual.db` in the data dir."
     )

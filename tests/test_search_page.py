@@ -63,3 +63,8 @@ def test_pages_carry_security_headers(catalog: Settings) -> None:
     page = _client(catalog).get("/")
     assert "default-src 'self'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_healthz_answers_without_elasticsearch(catalog: Settings) -> None:
+    closed = replace(catalog, es_hosts=("http://127.0.0.1:9",))
+    assert _client(closed).get("/healthz").get_json() == {"status": "ok"}
