@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from catalog.models import Item, Sighting, Source, SyncState, utcnow
-from catalog.sequences import current_value
+from catalog.models import Item, ItemDeletion, Sequence, Sighting, Source, SyncState, utcnow
+from catalog.sequences import ITEM_CHANGES, current_value
 
 
 def get_watermark(session: Session, name: str) -> int:
@@ -16,12 +16,15 @@ def get_watermark(session: Session, name: str) -> int:
     return state.watermark if state else 0
 
 
-def set_watermark(session: Session, name: str, watermark: int, error: str | None = None) -> None:
+def set_watermark(
+    session: Session, name: str, watermark: int, error: str | None = None, force: bool = False
+) -> None:
+    """Advance the watermark (never backwards, unless `force`: a rebuilt index starts afresh)."""
     state = session.get(SyncState, name)
     if state is None:
         state = SyncState(name=name, watermark=0)
         session.add(state)
-    state.watermark = max(state.watermark, watermark)
+    state.watermark = watermark if force else max(state.watermark, watermark)
     state.last_run_at = utcnow()
     state.last_error = error
 
@@ -72,3 +75,34 @@ def mark_index_errors(session: Session, errors: dict[str, str]) -> None:
         item = session.get(Item, item_id)
         if item is not None:
             item.index_error = reason[:2000]
+
+
+def deletions_since(session: Session, watermark: int, upto: int) -> list[str]:
+    """Ids of items deleted with a change number in (watermark, upto]."""
+    return list(
+        session.scalars(
+            select(ItemDeletion.item_id)
+            .where(ItemDeletion.change_seq > watermark, ItemDeletion.change_seq <= upto)
+            .order_by(ItemDeletion.change_seq)
+        )
+    )
+
+
+def count_items(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Item)) or 0)
+
+
+def count_changes_since(session: Session, after: int) -> int:
+    items = session.scalar(select(func.count()).select_from(Item).where(Item.change_seq > after))
+    gone = session.scalar(
+        select(func.count()).select_from(ItemDeletion).where(ItemDeletion.change_seq > after)
+    )
+    return int(items or 0) + int(gone or 0)
+
+
+def catalog_snapshot(session: Session) -> tuple[int, int]:
+    """(newest change number, number of items) from one statement, so from one snapshot."""
+    newest = select(Sequence.value).where(Sequence.name == ITEM_CHANGES).scalar_subquery()
+    items = select(func.count()).select_from(Item).scalar_subquery()
+    row = session.execute(select(newest, items)).one()
+    return int(row[0] or 0), int(row[1] or 0)

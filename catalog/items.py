@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from catalog.models import Item, Sighting, Source, utcnow
+from catalog.models import Item, ItemDeletion, Sighting, Source, utcnow
 from catalog.records import ParsedItem
 from catalog.sequences import next_value
 
@@ -38,8 +38,10 @@ def content_hash(parsed: ParsedItem) -> str:
         parsed.location,
         parsed.published_at.isoformat() if parsed.published_at else "",
         list(parsed.tags),
+        parsed.details,
     ]
-    return hashlib.sha256(json.dumps(fields).encode("utf-8")).hexdigest()
+    encoded = json.dumps(fields, sort_keys=True, default=str).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def store_items(session: Session, source: Source, parsed_items: list[ParsedItem]) -> StoreReport:
@@ -103,6 +105,7 @@ def _copy_fields(item: Item, parsed: ParsedItem, source: Source) -> None:
     item.location = parsed.location
     item.published_at = parsed.published_at
     item.tags = list(parsed.tags)
+    item.details = dict(parsed.details)
     item.content_hash = content_hash(parsed)
 
 
@@ -123,3 +126,16 @@ def _record_sighting(item: Item, source: Source, now: datetime) -> bool:
         Sighting(source_id=source.id, source=source, first_seen=now, last_seen=now)
     )
     return True
+
+
+def delete_items(session: Session, item_ids: list[str]) -> int:
+    """Remove items from the catalog, leaving tombstones so the index forgets them too."""
+    items = list(session.scalars(select(Item).where(Item.id.in_(item_ids))))
+    if not items:
+        return 0
+    seq = next_value(session)
+    for item in items:
+        session.add(ItemDeletion(item_id=item.id, change_seq=seq))
+        session.delete(item)
+    session.flush()
+    return len(items)

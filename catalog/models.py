@@ -116,6 +116,9 @@ class Item(Base):
     # Position in the catalog's change log; the index sync reads everything above its watermark.
     change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
     index_error: Mapped[str | None] = mapped_column(Text, default=None)
+    # Kind-specific fields as the parsers found them (location parts, remote, employment type,
+    # salary, event times and venue, author...); the index document picks the known keys.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     sightings: Mapped[list[Sighting]] = relationship(
         back_populates="item", cascade="all, delete-orphan"
@@ -158,3 +161,17 @@ class SyncState(Base):
     watermark: Mapped[int] = mapped_column(BigInteger, default=0)
     last_run_at: Mapped[datetime | None] = mapped_column(default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    # A lease so that one sync or rebuild runs at a time: who holds it and until when.
+    locked_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ItemDeletion(Base):
+    """A tombstone in the change log: the item was deleted from the catalog."""
+
+    __tablename__ = "item_deletions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(64))
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    deleted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class ParsedItem:
     published_at: datetime | None = None
     source_key: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

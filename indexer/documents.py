@@ -38,9 +38,42 @@ def seen_in(item: Item) -> list[dict[str, str]]:
     ]
 
 
+# Keys of Item.details copied into the document, with the document field each goes to.
+DETAIL_FIELDS = (
+    "apply_url",
+    "city",
+    "region",
+    "country",
+    "remote",
+    "cluster_id",
+    "language",
+    "employment_type",
+    "valid_through",
+    "author",
+    "content_type",
+)
+DETAIL_OBJECTS = {
+    "salary": ("min", "max", "currency", "period", "annual_min", "annual_max"),
+    "event": ("start", "end", "timezone", "all_day", "attendance", "venue", "status"),
+}
+
+
+def detail_fields(details: dict[str, Any]) -> dict[str, Any]:
+    """The known, non-empty details; anything else stays in the catalog only."""
+    fields = {k: details[k] for k in DETAIL_FIELDS if details.get(k) not in (None, "", [])}
+    for name, keys in DETAIL_OBJECTS.items():
+        value = details.get(name)
+        if isinstance(value, dict):
+            known = {k: value[k] for k in keys if value.get(k) not in (None, "")}
+            if known:
+                fields[name] = known
+    return fields
+
+
 def item_document(item: Item, indexed_at: datetime) -> dict[str, Any]:
     communities = seen_in(item)
     return {
+        **detail_fields(item.details or {}),
         "id": item.id,
         "kind": item.kind,
         "title": item.title,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch
@@ -42,6 +44,11 @@ ANALYSIS: dict[str, Any] = {
     },
 }
 
+KEYWORD = {"type": "keyword", "ignore_above": 256}
+DATE = {"type": "date"}
+# scaled_float lives in the mapper-extras module, absent from the core node: plain doubles.
+MONEY = {"type": "double"}
+
 PROPERTIES: dict[str, Any] = {
     "id": {"type": "keyword"},
     "kind": {"type": "keyword"},
@@ -50,21 +57,63 @@ PROPERTIES: dict[str, Any] = {
     "text": _text(),
     "body": {"type": "text", "index": False},
     "url": {"type": "keyword", "index": False},
+    "apply_url": {"type": "keyword", "index": False},
     "organisation": _keyword_with_text(),
     "location": _keyword_with_text(),
+    "city": KEYWORD,
+    "region": KEYWORD,
+    "country": KEYWORD,
+    "remote": KEYWORD,  # onsite, hybrid, remote
     "communities": {"type": "keyword"},
     "seen_in": {"type": "object", "enabled": False},
     "visibility": {"type": "keyword"},
     "source_ids": {"type": "keyword"},
-    "status": {"type": "keyword"},
+    "cluster_id": {"type": "keyword"},
+    "status": {"type": "keyword"},  # active, expired, cancelled, removed
+    "language": KEYWORD,
     "tags": {"type": "keyword"},
-    "published_at": {"type": "date"},
-    "first_seen": {"type": "date"},
-    "changed_at": {"type": "date"},
-    "indexed_at": {"type": "date"},
+    "published_at": DATE,
+    "first_seen": DATE,
+    "last_seen": DATE,
+    "changed_at": DATE,
+    "indexed_at": DATE,
     "change_seq": {"type": "long"},
+    # Jobs
+    "employment_type": KEYWORD,
+    "valid_through": DATE,
+    "salary": {
+        "properties": {
+            "min": MONEY,
+            "max": MONEY,
+            "currency": KEYWORD,
+            "period": KEYWORD,
+            "annual_min": MONEY,
+            "annual_max": MONEY,
+        }
+    },
+    # Events
+    "event": {
+        "properties": {
+            "start": DATE,
+            "end": DATE,
+            "timezone": KEYWORD,
+            "all_day": {"type": "boolean"},
+            "attendance": KEYWORD,  # online, in_person, mixed
+            "venue": _keyword_with_text(),
+            "status": KEYWORD,
+        }
+    },
+    # Resources
+    "author": _keyword_with_text(),
+    "content_type": KEYWORD,
     "suggest": {"type": "completion", "analyzer": "simple"},
 }
+
+
+def mapping_hash() -> str:
+    """A fingerprint of the analysis and mapping: differs exactly when a reindex is needed."""
+    canonical = json.dumps({"analysis": ANALYSIS, "properties": PROPERTIES}, sort_keys=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 def index_template(names: IndexNames, replicas: int = 0) -> dict[str, Any]:
@@ -79,7 +128,7 @@ def index_template(names: IndexNames, replicas: int = 0) -> dict[str, Any]:
             },
             "mappings": {
                 "dynamic": "strict",
-                "_meta": {"mapping_version": MAPPING_VERSION},
+                "_meta": {"mapping_version": MAPPING_VERSION, "mapping_hash": mapping_hash()},
                 "properties": PROPERTIES,
             },
         },
@@ -107,3 +156,10 @@ def current_index(client: Elasticsearch, names: IndexNames) -> str | None:
         return None
     indices = sorted(client.indices.get_alias(name=names.alias).body)
     return indices[-1] if indices else None
+
+
+def live_mapping_hash(client: Elasticsearch, index: str) -> str | None:
+    """The fingerprint the live index was created with (None for an index from before them)."""
+    mapping = client.indices.get_mapping(index=index).body[index]["mappings"]
+    value = mapping.get("_meta", {}).get("mapping_hash")
+    return str(value) if value else None

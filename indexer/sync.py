@@ -1,28 +1,30 @@
-"""Sending every catalog change since the last watermark to the index, in bulk."""
+"""`mutual index`: send every catalog change since the last watermark to the live index."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import Elasticsearch, TransportError
-from elasticsearch.helpers import streaming_bulk
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalog.changes import get_watermark, items_changed_since, mark_index_errors, set_watermark
+from catalog.changes import get_watermark, mark_index_errors, set_watermark
 from catalog.db import transaction
-from catalog.models import utcnow
+from catalog.locks import held
 from catalog.sequences import current_value
+from indexer.bulk_load import LoadReport, ProgressCallback, load_changes
 from indexer.client import SearchUnavailable
-from indexer.documents import item_document
-from indexer.mapping import ensure_index
+from indexer.mapping import ensure_index, live_mapping_hash, mapping_hash
 from indexer.names import IndexNames
-from indexer.prefetch import prefetched
+from mutual import exits
+from mutual.errors import MutualError
 from mutual.settings import Settings
 
-ProgressCallback = Callable[[int], None]
+
+class ReindexNeeded(MutualError):
+    """The live index was built with another mapping than the code's."""
+
+    exit_code = exits.REINDEX_NEEDED
 
 
 @dataclass
@@ -31,6 +33,7 @@ class SyncReport:
     watermark_after: int
     sent: int = 0
     indexed: int = 0
+    deleted: int = 0
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -44,95 +47,78 @@ def sync_index(
     settings: Settings,
     progress: ProgressCallback | None = None,
 ) -> SyncReport:
-    """Index every item changed since the watermark; advance it once they are all sent.
+    """Index every change since the watermark, holding the index lock; advance the watermark.
 
-    A document Elasticsearch rejects for its content is reported and recorded on the item; the rest
-    go in. If Elasticsearch becomes unreachable the watermark stays put, so the next run resends
-    (ids are stable, so a resend overwrites and never duplicates).
+    A document Elasticsearch rejects for its content is reported and recorded on the item; the
+    rest go in. If Elasticsearch becomes unreachable the watermark stays at the last checkpoint,
+    so the next run resends from there (ids are stable: a resend overwrites, never duplicates).
     """
     names = IndexNames(settings.index_prefix)
-    try:
-        ensure_index(client, names)
-    except (ESConnectionError, TransportError) as exc:
-        raise SearchUnavailable(f"Elasticsearch unreachable at {settings.es_hosts}: {exc}") from exc
-    with transaction(sessions) as session:
-        watermark = get_watermark(session, names.sync_state)
-        upto = current_value(session)
-    report = SyncReport(watermark, watermark)
-    if upto > watermark:
-        _send_changes(
-            client=client,
-            sessions=sessions,
-            settings=settings,
-            names=names,
-            report=report,
-            upto=upto,
-            progress=progress,
-        )
-        report.watermark_after = upto
-    with transaction(sessions) as session:
-        mark_index_errors(session, report.errors)
-        set_watermark(session, names.sync_state, report.watermark_after)
+    _check_live_index(client, names, settings)
+    with held(sessions, names.sync_state, "index sync or rebuild"):
+        with transaction(sessions) as session:
+            watermark = get_watermark(session, names.sync_state)
+            upto = current_value(session)
+        report = SyncReport(watermark, watermark)
+        if upto > watermark:
+            loaded = _load(
+                client,
+                sessions,
+                settings,
+                names=names,
+                watermark=watermark,
+                upto=upto,
+                progress=progress,
+            )
+            report.sent, report.indexed, report.deleted = (
+                loaded.sent,
+                loaded.indexed,
+                loaded.deleted,
+            )
+            report.errors = loaded.errors
+            report.watermark_after = upto
+            client.indices.refresh(index=names.alias)
+        with transaction(sessions) as session:
+            mark_index_errors(session, report.errors)
+            set_watermark(session, names.sync_state, report.watermark_after)
     return report
 
 
-def _send_changes(
-    *,
+def _check_live_index(client: Elasticsearch, names: IndexNames, settings: Settings) -> None:
+    try:
+        live = ensure_index(client, names, settings.index_replicas)
+        live_hash = live_mapping_hash(client, live)
+    except (ESConnectionError, TransportError) as exc:
+        raise SearchUnavailable(f"Elasticsearch unreachable at {settings.es_hosts}: {exc}") from exc
+    if live_hash != mapping_hash():
+        raise ReindexNeeded(
+            f"the live index {live} was built with another mapping than this version of Mutual "
+            "uses; run `mutual reindex` first"
+        )
+
+
+def _load(
     client: Elasticsearch,
     sessions: sessionmaker[Session],
     settings: Settings,
+    *,
     names: IndexNames,
-    report: SyncReport,
+    watermark: int,
     upto: int,
     progress: ProgressCallback | None,
-) -> None:
-    with sessions() as session:
-        actions = prefetched(_actions(session, names, report.watermark_before, upto, report))
-        try:
-            for ok, result in streaming_bulk(
-                client,
-                actions,
-                chunk_size=settings.index_chunk_docs,
-                max_chunk_bytes=settings.index_chunk_bytes,
-                raise_on_error=False,
-                max_retries=5,
-                initial_backoff=1,
-            ):
-                _record_result(ok, result, report, progress)
-        except (ESConnectionError, TransportError) as exc:
-            raise SearchUnavailable(
-                f"Elasticsearch failed during the sync after {report.indexed} documents: {exc}"
-            ) from exc
-        finally:
-            actions.close()  # stop the producer before its session closes
-    client.indices.refresh(index=names.alias)
+) -> LoadReport:
+    def checkpoint(partial: LoadReport) -> None:
+        with transaction(sessions) as session:
+            mark_index_errors(session, partial.errors)
+            set_watermark(session, names.sync_state, partial.safe_watermark)
 
-
-def _actions(
-    session: Session, names: IndexNames, watermark: int, upto: int, report: SyncReport
-) -> Iterator[dict[str, Any]]:
-    now = utcnow()
-    for batch in items_changed_since(session, watermark, upto):
-        for item in batch:
-            report.sent += 1
-            yield {
-                "_op_type": "index",
-                "_index": names.alias,
-                "_id": item.id,
-                "_source": item_document(item, now),
-            }
-        session.expunge_all()  # keep memory flat over large syncs
-
-
-def _record_result(
-    ok: bool, result: dict[str, Any], report: SyncReport, progress: ProgressCallback | None
-) -> None:
-    outcome = next(iter(result.values()))
-    if ok:
-        report.indexed += 1
-    else:
-        error = outcome.get("error", {})
-        reason = error.get("reason", str(error)) if isinstance(error, dict) else str(error)
-        report.errors[str(outcome.get("_id"))] = f"{error.get('type', 'error')}: {reason}"
-    if progress:
-        progress(1)
+    return load_changes(
+        client,
+        sessions,
+        settings,
+        index=names.alias,
+        after=watermark,
+        upto=upto,
+        progress=progress,
+        checkpoint=checkpoint,
+    )

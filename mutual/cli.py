@@ -12,7 +12,7 @@ import click
 
 from mutual import __version__
 from mutual.cli_catalog import community, init, source
-from mutual.cli_pipeline import crawl, index, search
+from mutual.cli_pipeline import crawl, index, reindex, search
 from mutual.cli_web import demo, serve, show_settings
 from mutual.errors import MutualError
 from mutual.settings import CONFIG_ENV, load_settings
@@ -47,7 +47,18 @@ def cli(ctx: click.Context, config: str | None) -> None:
     ctx.obj = load_settings()
 
 
-for command in (init, community, source, crawl, index, search, serve, demo, show_settings):
+for command in (
+    init,
+    community,
+    source,
+    crawl,
+    index,
+    reindex,
+    search,
+    serve,
+    demo,
+    show_settings,
+):
     cli.add_command(command)
 
 

@@ -97,7 +97,8 @@ def index(settings: Settings, show_status: bool, as_json: bool) -> None:
     """Send catalog changes since the last sync to Elasticsearch.
 
     Exit code 3 when some documents were rejected (their ids and reasons are printed),
-    4 when Elasticsearch is unreachable (nothing is lost; run it again later).
+    4 when Elasticsearch is unreachable (nothing is lost; run it again later), 5 when another
+    sync or rebuild is running, 6 when the live index needs `mutual reindex` first.
     """
     from rich.console import Console
 
@@ -123,8 +124,9 @@ def index(settings: Settings, show_status: bool, as_json: bool) -> None:
         report = sync_index(client, sessions, settings, lambda n: bar.advance(task, n))
     for item_id, reason in report.errors.items():
         click.secho(f"rejected {item_id}: {reason}", fg="red", err=True)
+    deleted = f", deleted {report.deleted}" if report.deleted else ""
     click.echo(
-        f"indexed {report.indexed} of {report.sent} changed items "
+        f"indexed {report.indexed} of {report.sent - report.deleted} changed items{deleted} "
         f"(watermark {report.watermark_before} -> {report.watermark_after})"
     )
     if report.errors:
@@ -140,24 +142,82 @@ def _print_status(
     as_json: bool,
 ) -> None:
     from indexer.client import make_client
-    from indexer.mapping import current_index
+    from indexer.status import index_status
 
-    client = make_client(settings)
-    live = current_index(client, names)
-    count = client.count(index=names.alias)["count"] if live else 0
-    status = {
-        "alias": names.alias,
-        "index": live,
-        "documents": count,
-        "watermark": watermark,
-        "newest_change": newest,
-        "items_waiting": waiting,
-    }
+    status = index_status(make_client(settings), names, watermark, newest, waiting)
     if as_json:
         click.echo(json.dumps(status, indent=2))
         return
-    for key, value in status.items():
-        click.echo(f"{key:14} {value}")
+    click.echo(f"alias          {status['alias']} -> {status['index'] or '(none yet)'}")
+    others = ", ".join(status["other_indices"]) or "none"
+    click.echo(f"other indices  {others}")
+    click.echo(f"documents      {status['documents']}")
+    for group in ("by_kind", "by_status"):
+        counts = ", ".join(f"{k} {v}" for k, v in status[group].items()) or "-"
+        click.echo(f"{group.replace('_', ' '):14} {counts}")
+    click.echo(f"watermark      {watermark} of {newest} ({waiting} items waiting)")
+    mapping = "current" if status["mapping_current"] else "OUTDATED: run `mutual reindex`"
+    click.echo(f"mapping        {mapping}")
+
+
+@click.command()
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Only say whether the live index's mapping differs from the code's "
+    "(exit code 6 when a reindex is needed).",
+)
+@click.option("--keep-old", is_flag=True, help="Keep the previous index instead of deleting it.")
+@click.pass_obj
+def reindex(settings: Settings, check: bool, keep_old: bool) -> None:
+    """Build a fresh index from the catalog and swap it in behind the alias, with no downtime.
+
+    Searches keep working throughout; changes made while it runs end up in the new index.
+    If interrupted, the live index is untouched and the next run removes the half-built one.
+    """
+    from rich.console import Console
+
+    from catalog.db import make_engine, require_schema, session_factory
+    from indexer.client import make_client
+    from indexer.rebuild import check_mapping, rebuild_index
+
+    client = make_client(settings)
+    if check:
+        result = check_mapping(client, settings)
+        if result.live_index is None:
+            click.echo("no live index yet: `mutual index` will create one")
+        elif result.reindex_needed:
+            click.echo(
+                f"{result.live_index} has mapping {result.live_hash}, the code has "
+                f"{result.code_hash}: run `mutual reindex`"
+            )
+            raise click.exceptions.Exit(exits.REINDEX_NEEDED)
+        else:
+            click.echo(f"{result.live_index} has the current mapping ({result.code_hash})")
+        return
+    engine = make_engine(settings.resolved_database_url)
+    require_schema(engine)
+    with progress_bar(Console(stderr=True)) as bar:
+        task = bar.add_task("reindexing", total=None)
+        report = rebuild_index(
+            client,
+            session_factory(engine),
+            settings,
+            keep_old=keep_old,
+            progress=lambda n: bar.advance(task, n),
+            on_total=lambda total: bar.update(task, total=total, completed=0),
+        )
+    for name in report.removed_leftovers:
+        click.echo(f"removed {name}, left by an interrupted rebuild")
+    for item_id, reason in report.errors.items():
+        click.secho(f"rejected {item_id}: {reason}", fg="red", err=True)
+    kept = f" (kept {report.old_index})" if report.old_kept else ""
+    click.echo(
+        f"alias now points at {report.new_index} with {report.documents} documents, "
+        f"after {report.catch_up_rounds} rounds{kept}"
+    )
+    if report.errors:
+        raise click.exceptions.Exit(exits.PARTIAL)
 
 
 @click.command()

@@ -48,6 +48,9 @@ class Settings:
     index_prefix: str = _setting(
         "mutual", "Prefix of index, alias and template names, to share one cluster."
     )
+    index_replicas: int = _setting(
+        0, "Replicas of each index: 0 on one node, 1 or more on a cluster."
+    )
     index_chunk_docs: int = _setting(500, "Most documents in one bulk request.")
     index_chunk_bytes: int = _setting(5_000_000, "Most bytes in one bulk request.")
     crawl_contact_url: str = _setting(

@@ -43,3 +43,64 @@ def run_mutual(
             f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
         )
     return result
+
+
+def make_catalog_items(settings: Settings, count: int, start: int = 0) -> list[str]:
+    """Insert `count` job items carried by one public source, quickly, in one change.
+
+    Straight SQL inserts of what the crawler pipeline would write, for tests that need a large
+    catalog (crawling thousands of local pages would only make them slow).
+    """
+    from sqlalchemy import insert, select
+
+    from catalog.db import make_engine, session_factory, transaction
+    from catalog.models import Community, Item, Sighting, Source, utcnow
+    from catalog.sequences import next_value
+
+    engine = make_engine(settings.resolved_database_url)
+    sessions = session_factory(engine)
+    now = utcnow()
+    with transaction(sessions) as session:
+        source_id = session.scalar(select(Source.id).order_by(Source.id).limit(1))
+        if source_id is None:
+            community = Community(slug="bulk", name="Bulk Community")
+            session.add(community)
+            session.flush()
+            source = Source(community_id=community.id, url="https://bulk.example/feed.rss")
+            session.add(source)
+            session.flush()
+            source_id = source.id
+        seq = next_value(session)
+        ids = [f"{n:040d}" for n in range(start, start + count)]
+        rows = [
+            {
+                "id": item_id,
+                "kind": "job",
+                "title": f"Financial Analyst {n}",
+                "summary": "Forecasting and variance analysis.",
+                "body": "<p>Forecasting.</p>",
+                "url": f"https://bulk.example/jobs/{n}",
+                "organisation": f"Company {n % 50}",
+                "location": "Remote",
+                "status": "active",
+                "tags": [],
+                "details": {},
+                "content_hash": item_id,
+                "first_seen": now,
+                "last_seen": now,
+                "changed_at": now,
+                "change_seq": seq,
+                "content_source_id": source_id,
+            }
+            for n, item_id in zip(range(start, start + count), ids, strict=True)
+        ]
+        session.execute(insert(Item), rows)
+        session.execute(
+            insert(Sighting),
+            [
+                {"item_id": i, "source_id": source_id, "first_seen": now, "last_seen": now}
+                for i in ids
+            ],
+        )
+    engine.dispose()
+    return ids
