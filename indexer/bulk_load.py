@@ -133,7 +133,7 @@ def describe_error(error: Any, limit: int = 240) -> str:
     shortened (a reason may quote the whole offending value)."""
     if not isinstance(error, dict):
         return str(error)[:limit]
-    parts = []
+    parts: list[str] = []
     while isinstance(error, dict) and len(parts) < 3:
         reason = str(error.get("reason", ""))
         if len(reason) > limit:
