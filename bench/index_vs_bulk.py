@@ -25,7 +25,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
-from catalog.changes import items_changed_since
+from catalog.changes import changed_items
 from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction, upgrade_schema
 from catalog.items import store_items
@@ -114,7 +114,7 @@ def documents(settings: Settings) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     docs: list[dict[str, Any]] = []
     with sessions() as session:
-        for batch in items_changed_since(session, 0, current_value(session)):
+        for batch in changed_items(session, 0, current_value(session)):
             docs.extend(item_document(item, now) for item in batch)
     return docs
 

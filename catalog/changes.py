@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import RowMapping, func, select
+from sqlalchemy.orm import Session
 
-from catalog.models import Item, ItemDeletion, Sequence, Sighting, Source, SyncState, utcnow
+from catalog.models import (
+    Community,
+    Item,
+    ItemDeletion,
+    Sequence,
+    Sighting,
+    Source,
+    SyncState,
+    utcnow,
+)
 from catalog.sequences import ITEM_CHANGES, current_value
 
 
@@ -29,34 +40,67 @@ def set_watermark(
     state.last_error = error
 
 
-def items_changed_since(
-    session: Session, watermark: int, upto: int, batch_size: int = 500
-) -> Iterator[list[Item]]:
+@dataclass(frozen=True)
+class SightingRow:
+    source_id: int
+    access: str
+    community_slug: str
+    community_name: str
+    first_seen: datetime
+
+
+@dataclass(frozen=True)
+class ChangedItem:
+    """An item's columns (as a mapping) and where it was seen, read without the ORM: the sync
+    reads hundreds of thousands of these and object loading would cost more than indexing."""
+
+    row: RowMapping
+    sightings: list[SightingRow]
+
+
+def changed_items(
+    session: Session, watermark: int, upto: int, batch_size: int = 1000
+) -> Iterator[list[ChangedItem]]:
     """Items whose last change is in (watermark, upto], oldest change first, in batches."""
+    items = Item.__table__
     cursor: tuple[int, str] | None = None
     while True:
-        query = select(Item).where(Item.change_seq > watermark, Item.change_seq <= upto)
+        query = select(items).where(items.c.change_seq > watermark, items.c.change_seq <= upto)
         if cursor is not None:
-            after_seq, after_id = cursor
             query = query.where(
-                (Item.change_seq > after_seq)
-                | ((Item.change_seq == after_seq) & (Item.id > after_id))
+                (items.c.change_seq > cursor[0])
+                | ((items.c.change_seq == cursor[0]) & (items.c.id > cursor[1]))
             )
-        batch = list(
-            session.scalars(
-                query.order_by(Item.change_seq, Item.id)
-                .limit(batch_size)
-                .options(
-                    selectinload(Item.sightings)
-                    .selectinload(Sighting.source)
-                    .selectinload(Source.community)
-                )
-            )
+        rows = (
+            session.execute(query.order_by(items.c.change_seq, items.c.id).limit(batch_size))
+            .mappings()
+            .all()
         )
-        if not batch:
+        if not rows:
             return
-        yield batch
-        cursor = (batch[-1].change_seq, batch[-1].id)
+        sightings = _sightings_of(session, [row["id"] for row in rows])
+        yield [ChangedItem(row, sightings.get(row["id"], [])) for row in rows]
+        cursor = (rows[-1]["change_seq"], rows[-1]["id"])
+
+
+def _sightings_of(session: Session, item_ids: list[str]) -> dict[str, list[SightingRow]]:
+    query = (
+        select(
+            Sighting.item_id,
+            Sighting.source_id,
+            Source.access,
+            Community.slug,
+            Community.name,
+            Sighting.first_seen,
+        )
+        .join(Source, Source.id == Sighting.source_id)
+        .join(Community, Community.id == Source.community_id)
+        .where(Sighting.item_id.in_(item_ids))
+    )
+    found: dict[str, list[SightingRow]] = {}
+    for item_id, source_id, access, slug, name, first_seen in session.execute(query):
+        found.setdefault(item_id, []).append(SightingRow(source_id, access, slug, name, first_seen))
+    return found
 
 
 def pending_changes(session: Session, name: str) -> tuple[int, int, int]:

@@ -126,6 +126,21 @@ def html_to_text(markup: str | None, limit: int = MAX_SUMMARY) -> str:
     return clean_text(html.unescape(stripped), limit)
 
 
+_BLOCK_END = re.compile(r"<(?:br|/p|/li|/h\d|/div|/td|/tr)\b[^>]*>", re.IGNORECASE)
+
+
+def body_text(markup: str | None, limit: int) -> str:
+    """Plain text of an already sanitised body, for the index: words kept apart, entities read.
+
+    Lighter than html_to_text (no control-character pass): the body was cleaned on the way in,
+    and the index sync calls this once per document.
+    """
+    if not markup:
+        return ""
+    stripped = nh3.clean(_BLOCK_END.sub(" ", markup), tags=set())
+    return " ".join(html.unescape(stripped).split())[:limit]
+
+
 def plausible_date(value: datetime | None, now: datetime) -> datetime | None:
     """The date in UTC, or None when missing, before the web's job boards, or in the future."""
     if value is None:

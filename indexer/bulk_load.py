@@ -12,7 +12,7 @@ from elasticsearch import Elasticsearch, TransportError
 from elasticsearch.helpers import streaming_bulk
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalog.changes import deletions_since, items_changed_since
+from catalog.changes import changed_items, deletions_since
 from catalog.models import utcnow
 from indexer.client import SearchUnavailable
 from indexer.documents import item_document
@@ -89,17 +89,16 @@ def _actions(
         report.in_flight.append(None)
         yield {"_op_type": "delete", "_index": index, "_id": item_id}
     now = utcnow()
-    for batch in items_changed_since(session, after, upto):
-        for item in batch:
+    for batch in changed_items(session, after, upto):
+        for changed in batch:
             report.sent += 1
-            report.in_flight.append(item.change_seq)
+            report.in_flight.append(changed.row["change_seq"])
             yield {
                 "_op_type": "index",
                 "_index": index,
-                "_id": item.id,
-                "_source": item_document(item, now),
+                "_id": changed.row["id"],
+                "_source": item_document(changed, now),
             }
-        session.expunge_all()  # keep memory flat over large loads
 
 
 def _record(

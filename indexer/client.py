@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from mutual import exits
 from mutual.errors import MutualError
@@ -31,3 +33,40 @@ def make_client(settings: Settings) -> Elasticsearch:
     if settings.es_ca_certs:
         options["ca_certs"] = settings.es_ca_certs
     return Elasticsearch(**options)
+
+
+def describe_unavailable(settings: Settings, exc: Exception) -> str:
+    """A message that says what to fix: the address, the credentials or the certificate."""
+    status = getattr(exc, "status_code", None) or getattr(
+        getattr(exc, "meta", None), "status", None
+    )
+    if status == 401:
+        return (
+            f"Elasticsearch at {', '.join(settings.es_hosts)} refused the credentials; check "
+            "MUTUAL_ES_API_KEY or MUTUAL_ES_USERNAME and MUTUAL_ES_PASSWORD"
+        )
+    if status == 403:
+        return "Elasticsearch accepted the credentials but does not allow this; check the role"
+    if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+        return (
+            f"the certificate of {', '.join(settings.es_hosts)} could not be verified; set "
+            "MUTUAL_ES_CA_CERTS to the cluster's CA certificate"
+        )
+    return f"Elasticsearch unreachable at {', '.join(settings.es_hosts)}: {exc}"
+
+
+@contextmanager
+def search_errors_explained(settings: Settings) -> Iterator[None]:
+    """Turn the client's connection, TLS and authentication errors into SearchUnavailable."""
+    try:
+        yield
+    except (TransportError, ApiError) as exc:
+        status = getattr(getattr(exc, "meta", None), "status", None)
+        if (
+            isinstance(exc, ApiError)
+            and status is not None
+            and status not in (401, 403, 429)
+            and status < 500
+        ):
+            raise  # a request of ours was wrong: a bug to see in full, not an outage
+        raise SearchUnavailable(describe_unavailable(settings, exc)) from exc

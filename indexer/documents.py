@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from catalog.models import Item
-from crawlers.normalise import html_to_text
+from catalog.changes import ChangedItem, SightingRow
+from crawlers.normalise import body_text
 
 PUBLIC = "public"
 MAX_INDEXED_TEXT = 30_000
@@ -16,21 +16,20 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def visibility(item: Item) -> list[str]:
+def visibility(sightings: list[SightingRow]) -> list[str]:
     """["public"] when any public source carried the item, else the communities that may see it."""
-    if any(s.source.access == PUBLIC for s in item.sightings):
+    if any(s.access == PUBLIC for s in sightings):
         return [PUBLIC]
-    return sorted({s.source.community.slug for s in item.sightings})
+    return sorted({s.community_slug for s in sightings})
 
 
-def seen_in(item: Item) -> list[dict[str, str]]:
+def seen_in(sightings: list[SightingRow]) -> list[dict[str, str]]:
     """Each community that carried the item, with when it first did, earliest first."""
     first: dict[str, tuple[datetime, str]] = {}
-    for sighting in item.sightings:
-        community = sighting.source.community
-        when = sighting.first_seen
-        if community.slug not in first or when < first[community.slug][0]:
-            first[community.slug] = (when, community.name)
+    for sighting in sightings:
+        slug, when = sighting.community_slug, sighting.first_seen
+        if slug not in first or when < first[slug][0]:
+            first[slug] = (when, sighting.community_name)
     ordered = sorted(first.items(), key=lambda entry: entry[1][0])
     return [
         {"slug": slug, "name": name, "first_seen": when.isoformat()}
@@ -70,29 +69,30 @@ def detail_fields(details: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def item_document(item: Item, indexed_at: datetime) -> dict[str, Any]:
-    communities = seen_in(item)
+def item_document(changed: ChangedItem, indexed_at: datetime) -> dict[str, Any]:
+    item, sightings = changed.row, changed.sightings
+    communities = seen_in(sightings)
     return {
-        **detail_fields(item.details or {}),
-        "id": item.id,
-        "kind": item.kind,
-        "title": item.title,
-        "summary": item.summary,
-        "text": html_to_text(item.body, MAX_INDEXED_TEXT),
-        "body": item.body,
-        "url": item.url,
-        "organisation": item.organisation,
-        "location": item.location,
+        **detail_fields(item["details"] or {}),
+        "id": item["id"],
+        "kind": item["kind"],
+        "title": item["title"],
+        "summary": item["summary"],
+        "text": body_text(item["body"], MAX_INDEXED_TEXT),
+        "body": item["body"],
+        "url": item["url"],
+        "organisation": item["organisation"],
+        "location": item["location"],
         "communities": [c["slug"] for c in communities],
         "seen_in": communities,
-        "visibility": visibility(item),
-        "source_ids": sorted(str(s.source_id) for s in item.sightings),
-        "status": item.status,
-        "tags": list(item.tags or []),
-        "published_at": _iso(item.published_at),
-        "first_seen": _iso(item.first_seen),
-        "changed_at": _iso(item.changed_at),
+        "visibility": visibility(sightings),
+        "source_ids": sorted(str(s.source_id) for s in sightings),
+        "status": item["status"],
+        "tags": list(item["tags"] or []),
+        "published_at": _iso(item["published_at"]),
+        "first_seen": _iso(item["first_seen"]),
+        "changed_at": _iso(item["changed_at"]),
         "indexed_at": indexed_at.isoformat(),
-        "change_seq": item.change_seq,
-        "suggest": {"input": [item.title[:200]]},
+        "change_seq": item["change_seq"],
+        "suggest": {"input": [item["title"][:200]]},
     }

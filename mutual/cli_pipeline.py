@@ -84,6 +84,12 @@ def crawl(settings: Settings, include_not_due: bool, source_ids: tuple[int, ...]
         raise click.exceptions.Exit(exits.PARTIAL)
 
 
+def print_rejected(errors: dict[str, str]) -> None:
+    """One line per document Elasticsearch refused, with its id and why."""
+    for item_id, reason in errors.items():
+        click.secho(f"rejected {item_id}: {reason}", fg="red", err=True)
+
+
 @click.command()
 @click.option(
     "--status",
@@ -122,8 +128,7 @@ def index(settings: Settings, show_status: bool, as_json: bool) -> None:
     with progress_bar(console) as bar:
         task = bar.add_task("indexing", total=waiting)
         report = sync_index(client, sessions, settings, lambda n: bar.advance(task, n))
-    for item_id, reason in report.errors.items():
-        click.secho(f"rejected {item_id}: {reason}", fg="red", err=True)
+    print_rejected(report.errors)
     deleted = f", deleted {report.deleted}" if report.deleted else ""
     click.echo(
         f"indexed {report.indexed} of {report.sent - report.deleted} changed items{deleted} "
@@ -141,10 +146,11 @@ def _print_status(
     waiting: int,
     as_json: bool,
 ) -> None:
-    from indexer.client import make_client
+    from indexer.client import make_client, search_errors_explained
     from indexer.status import index_status
 
-    status = index_status(make_client(settings), names, watermark, newest, waiting)
+    with search_errors_explained(settings):
+        status = index_status(make_client(settings), names, watermark, newest, waiting)
     if as_json:
         click.echo(json.dumps(status, indent=2))
         return
@@ -178,12 +184,13 @@ def reindex(settings: Settings, check: bool, keep_old: bool) -> None:
     from rich.console import Console
 
     from catalog.db import make_engine, require_schema, session_factory
-    from indexer.client import make_client
+    from indexer.client import make_client, search_errors_explained
     from indexer.rebuild import check_mapping, rebuild_index
 
     client = make_client(settings)
     if check:
-        result = check_mapping(client, settings)
+        with search_errors_explained(settings):
+            result = check_mapping(client, settings)
         if result.live_index is None:
             click.echo("no live index yet: `mutual index` will create one")
         elif result.reindex_needed:
@@ -197,7 +204,7 @@ def reindex(settings: Settings, check: bool, keep_old: bool) -> None:
         return
     engine = make_engine(settings.resolved_database_url)
     require_schema(engine)
-    with progress_bar(Console(stderr=True)) as bar:
+    with search_errors_explained(settings), progress_bar(Console(stderr=True)) as bar:
         task = bar.add_task("reindexing", total=None)
         report = rebuild_index(
             client,
@@ -209,8 +216,7 @@ def reindex(settings: Settings, check: bool, keep_old: bool) -> None:
         )
     for name in report.removed_leftovers:
         click.echo(f"removed {name}, left by an interrupted rebuild")
-    for item_id, reason in report.errors.items():
-        click.secho(f"rejected {item_id}: {reason}", fg="red", err=True)
+    print_rejected(report.errors)
     kept = f" (kept {report.old_index})" if report.old_kept else ""
     click.echo(
         f"alias now points at {report.new_index} with {report.documents} documents, "

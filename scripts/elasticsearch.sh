@@ -15,6 +15,11 @@
 #   MUTUAL_ES_USER      system user that runs the node when started as root (default mutual-es)
 #   ES_JAVA_HOME        a Java 21+ JDK; found automatically when unset
 #   MUTUAL_ES_WAIT      seconds to wait for the node to turn yellow (default 180)
+#   MUTUAL_ES_SECURE    1: security on, HTTPS with a CA made here, a superuser in the file realm
+#                       (a stand-in for a production cluster; default 0)
+#   MUTUAL_ES_USERNAME, MUTUAL_ES_PASSWORD   that user (default mutual / mutual-local-password)
+#
+# With MUTUAL_ES_SECURE=1, `scripts/elasticsearch.sh cacert` prints the CA certificate's path.
 set -euo pipefail
 
 ES_VERSION="${MUTUAL_ES_VERSION:-9.5.4}"
@@ -29,7 +34,11 @@ ZIP="$CACHE_DIR/elasticsearch-$ES_VERSION.zip"
 HOME_DIR="$STATE_DIR/elasticsearch-$ES_VERSION"
 PID_FILE="$STATE_DIR/node.pid"
 LOG_FILE="$STATE_DIR/logs/console.log"
-URL="http://127.0.0.1:$ES_PORT"
+SECURE="${MUTUAL_ES_SECURE:-0}"
+ES_USERNAME="${MUTUAL_ES_USERNAME:-mutual}"
+ES_PASSWORD="${MUTUAL_ES_PASSWORD:-mutual-local-password}"
+CERTS="$HOME_DIR/config/certs"
+if [[ "$SECURE" == 1 ]]; then URL="https://127.0.0.1:$ES_PORT"; else URL="http://127.0.0.1:$ES_PORT"; fi
 
 say() { printf 'elasticsearch: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -96,12 +105,47 @@ http.port: $ES_PORT
 transport.port: $((ES_PORT + 100))
 path.data: $STATE_DIR/data
 path.logs: $STATE_DIR/logs
-xpack.security.enabled: false
 cluster.routing.allocation.disk.threshold_enabled: false
 action.destructive_requires_name: false
 EOF
+    if [[ "$SECURE" == 1 ]]; then
+        cat >>"$HOME_DIR/config/elasticsearch.yml" <<EOF
+xpack.security.enabled: true
+xpack.security.authc.api_key.enabled: true
+xpack.security.http.ssl.enabled: true
+xpack.security.http.ssl.key: certs/node.key
+xpack.security.http.ssl.certificate: certs/node.crt
+xpack.security.http.ssl.certificate_authorities: certs/ca.crt
+EOF
+    else
+        echo "xpack.security.enabled: false" >>"$HOME_DIR/config/elasticsearch.yml"
+    fi
     mkdir -p "$HOME_DIR/config/jvm.options.d"
     printf -- '-Xms%s\n-Xmx%s\n' "$ES_HEAP" "$ES_HEAP" >"$HOME_DIR/config/jvm.options.d/heap.options"
+}
+
+make_certificates() {
+    [[ -s "$CERTS/node.crt" ]] && return 0
+    command -v openssl >/dev/null || die "openssl is needed for MUTUAL_ES_SECURE=1"
+    mkdir -p "$CERTS"
+    say "making a CA and a certificate for 127.0.0.1 in $CERTS ..."
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Mutual local CA" \
+        -keyout "$CERTS/ca.key" -out "$CERTS/ca.crt" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+        -keyout "$CERTS/node.key" -out "$CERTS/node.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$CERTS/san.ext"
+    openssl x509 -req -in "$CERTS/node.csr" -CA "$CERTS/ca.crt" -CAkey "$CERTS/ca.key" \
+        -CAcreateserial -days 3650 -extfile "$CERTS/san.ext" -out "$CERTS/node.crt" 2>/dev/null
+    chmod 644 "$CERTS/ca.crt"
+}
+
+add_superuser() {
+    local java_home="$1"
+    # A file-realm user: no keystore bootstrap and no API call needed before the first start.
+    ES_JAVA_HOME="$java_home" "$HOME_DIR/bin/elasticsearch-users" userdel "$ES_USERNAME" \
+        >/dev/null 2>&1 || true
+    ES_JAVA_HOME="$java_home" "$HOME_DIR/bin/elasticsearch-users" useradd "$ES_USERNAME" \
+        -p "$ES_PASSWORD" -r superuser >/dev/null
 }
 
 prepare_node() {
@@ -115,6 +159,10 @@ prepare_node() {
     fi
     install_hunspell
     write_config
+    if [[ "$SECURE" == 1 ]]; then
+        make_certificates
+        add_superuser "$(find_java_home)"
+    fi
     ensure_user
     if [[ "$(id -u)" == 0 ]]; then chown -R "$ES_USER" "$STATE_DIR"; fi
 }
@@ -131,7 +179,12 @@ running_pid() {
     echo "$pid"
 }
 
-healthy() { curl -fsS -m 5 "$URL/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1; }
+healthy() {
+    local auth=()
+    if [[ "$SECURE" == 1 ]]; then auth=(--cacert "$CERTS/ca.crt" -u "$ES_USERNAME:$ES_PASSWORD"); fi
+    curl -fsS -m 5 "${auth[@]}" "$URL/_cluster/health?wait_for_status=yellow&timeout=1s" \
+        >/dev/null 2>&1
+}
 
 wait_for_health() {
     local waited=0
@@ -215,5 +268,6 @@ case "${1:-}" in
     restart) with_lock cmd_stop; cmd_start ;;
     status) cmd_status ;;
     url) echo "$URL" ;;
-    *) echo "usage: $0 start|stop|restart|status|url" >&2; exit 2 ;;
+    cacert) echo "$CERTS/ca.crt" ;;
+    *) echo "usage: $0 start|stop|restart|status|url|cacert" >&2; exit 2 ;;
 esac

@@ -24,6 +24,17 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def es_script(action: str) -> subprocess.CompletedProcess[str]:
+    """scripts/elasticsearch.sh ACTION on the test node."""
+    return subprocess.run(
+        ["bash", str(REPO / "scripts" / "elasticsearch.sh"), action],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
 def run_mutual(
     settings: Settings, *args: str, check: bool = True, timeout: float = 180
 ) -> subprocess.CompletedProcess[str]:

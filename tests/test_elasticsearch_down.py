@@ -6,20 +6,12 @@ This stops and restarts the shared test node with the project's own script, so i
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
 from mutual.local_site import LocalSite
 from mutual.settings import Settings
-from tests.conftest import ES_SCRIPT
-from tests.helpers import run_mutual
-
-
-def _es(action: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["bash", str(ES_SCRIPT), action], capture_output=True, text=True, check=False, timeout=300
-    )
+from tests.helpers import es_script, run_mutual
 
 
 @pytest.mark.restarts_elasticsearch
@@ -28,9 +20,9 @@ def test_crawl_while_elasticsearch_is_down_then_index_when_back(
 ) -> None:
     run_mutual(catalog, "community", "add", "Riverside Alumni", "--slug", "riverside")
     run_mutual(catalog, "source", "add", "riverside", f"{site.base_url}/alumni/jobs.atom")
-    stopped = _es("stop")
+    stopped = es_script("stop")
     try:
-        assert _es("status").returncode != 0, stopped.stderr
+        assert es_script("status").returncode != 0, stopped.stderr
         crawl = run_mutual(catalog, "crawl")
         assert "2 new items" in crawl.stdout
 
@@ -39,7 +31,7 @@ def test_crawl_while_elasticsearch_is_down_then_index_when_back(
         assert "Elasticsearch" in down.stderr
         assert "Traceback" not in down.stderr
     finally:
-        started = _es("start")
+        started = es_script("start")
         assert started.returncode == 0, started.stderr
 
     status = json.loads(run_mutual(catalog, "index", "--status", "--json").stdout)

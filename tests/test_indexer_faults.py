@@ -14,8 +14,7 @@ from elasticsearch import Elasticsearch
 from indexer.mapping import current_index
 from indexer.names import IndexNames
 from mutual.settings import Settings
-from tests.conftest import ES_SCRIPT
-from tests.helpers import REPO, make_catalog_items, run_mutual, settings_env
+from tests.helpers import REPO, es_script, make_catalog_items, run_mutual, settings_env
 
 
 def _start_mutual(settings: Settings, *args: str) -> subprocess.Popen[str]:
@@ -82,12 +81,6 @@ def _server_pid(client: Elasticsearch) -> int:
     return int(next(iter(nodes.values()))["process"]["id"])
 
 
-def _es(action: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["bash", str(ES_SCRIPT), action], capture_output=True, text=True, check=False, timeout=300
-    )
-
-
 @pytest.mark.restarts_elasticsearch
 def test_elasticsearch_killed_mid_sync_loses_nothing_and_doubles_nothing(
     catalog: Settings, es_client: Elasticsearch
@@ -104,8 +97,8 @@ def test_elasticsearch_killed_mid_sync_loses_nothing_and_doubles_nothing(
     assert sync.returncode == 4, out + err
     assert "Traceback" not in err
 
-    _wait_until(lambda: _es("status").returncode != 0, seconds=60)
-    started = _es("start")
+    _wait_until(lambda: es_script("status").returncode != 0, seconds=60)
+    started = es_script("start")
     assert started.returncode == 0, started.stderr
     again = run_mutual(catalog, "index")
     assert "indexed" in again.stdout
