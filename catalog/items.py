@@ -139,3 +139,23 @@ def delete_items(session: Session, item_ids: list[str]) -> int:
         session.delete(item)
     session.flush()
     return len(items)
+
+
+ITEM_STATUSES = ("active", "expired", "cancelled", "removed")
+
+
+def set_status(session: Session, item_ids: list[str], status: str) -> int:
+    """Mark items expired, cancelled, removed or active again; the sync carries it to the index."""
+    if status not in ITEM_STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    items = [
+        item
+        for item in session.scalars(select(Item).where(Item.id.in_(item_ids)))
+        if item.status != status
+    ]
+    if items:
+        seq = next_value(session)
+        for item in items:
+            item.status, item.change_seq, item.changed_at = status, seq, utcnow()
+    session.flush()
+    return len(items)

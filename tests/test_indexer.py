@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.db import make_engine, session_factory, transaction
-from catalog.items import delete_items, store_items
+from catalog.items import delete_items, set_status, store_items
 from catalog.locks import LockHeld, held
 from catalog.models import Item, Source, SyncState
 from catalog.records import ParsedItem
@@ -74,6 +75,19 @@ def test_deletions_propagate(
     assert report.deleted == 2
     assert _count(es_client, catalog) == 18
     assert not es_client.exists(index=IndexNames(catalog.index_prefix).alias, id=ids[0])
+
+
+def test_status_changes_propagate_and_hide_items_from_search(
+    catalog: Settings, sessions: sessionmaker[Session], es_client: Elasticsearch
+) -> None:
+    ids = make_catalog_items(catalog, 10)
+    _sync(catalog, sessions)
+    with transaction(sessions) as session:
+        assert set_status(session, ids[:3], "expired") == 3
+    assert _sync(catalog, sessions).indexed == 3
+    assert _count(es_client, catalog, query={"term": {"status": "expired"}}) == 3
+    hits = json.loads(run_mutual(catalog, "search", "analyst", "--json").stdout)
+    assert hits["total"] == 7
 
 
 def test_a_rejected_document_is_reported_and_its_neighbours_indexed(
