@@ -11,6 +11,7 @@ import hashlib
 import html
 import mimetypes
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,6 +43,10 @@ class LocalSite:
     port: int = 0
     requests: list[RequestRecord] = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)
+    # Paths answered with fixed raw bytes and extra headers (e.g. a gzip body), for tests.
+    raw: dict[str, tuple[bytes, dict[str, str]]] = field(default_factory=dict)
+    # Paths whose body is sent one byte every so many seconds (a server that drips), for tests.
+    drip: dict[str, float] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -83,6 +88,12 @@ class SiteHandler(BaseHTTPRequestHandler):
         if path in self.owner.redirects:
             self._redirect(path, self.owner.redirects[path])
             return
+        if path in self.owner.raw:
+            self._send_raw(path, *self.owner.raw[path])
+            return
+        if path in self.owner.drip:
+            self._drip(path, self.owner.drip[path])
+            return
         body, content_type = self._load(path)
         if body is None:
             self._send(404, b"not found", "text/plain; charset=utf-8", path)
@@ -105,6 +116,28 @@ class SiteHandler(BaseHTTPRequestHandler):
         if path.startswith(("/jobs/", "/events/", "/articles/")):
             return _placeholder_page(path), CONTENT_TYPES[".html"]
         return None, ""
+
+    def _send_raw(self, path: str, body: bytes, headers: dict[str, str]) -> None:
+        self.owner.requests.append(RequestRecord(path, dict(self.headers.items()), 200))
+        self.send_response(200)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _drip(self, path: str, seconds_per_byte: float) -> None:
+        self.owner.requests.append(RequestRecord(path, dict(self.headers.items()), 200))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.end_headers()
+        try:
+            for byte in b"<rss><channel><title>Slow</title>" * 100:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(seconds_per_byte)
+        except OSError:
+            return  # the client gave up, as it should
 
     def _redirect(self, path: str, location: str) -> None:
         self.owner.requests.append(RequestRecord(path, dict(self.headers.items()), 302))

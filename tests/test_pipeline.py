@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from elasticsearch import Elasticsearch
@@ -157,3 +160,41 @@ def test_oversized_response_is_aborted_and_writes_nothing(
         assert session.scalar(select(func.count()).select_from(Item)) == 0
         error = session.scalars(select(Source)).one().last_error or ""
         assert "larger than download max size (50000)" in error
+
+
+def test_a_decompression_bomb_is_aborted_at_the_cap(catalog: Settings, site: LocalSite) -> None:
+    small = replace(catalog, crawl_max_bytes=1_000_000)
+    bomb = gzip.compress(b"<rss><channel><title>Bomb</title>" + b" " * 50_000_000)
+    assert len(bomb) < 100_000
+    site.raw["/bomb.rss"] = (
+        bomb,
+        {"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"},
+    )
+    run_mutual(small, "community", "add", "Bomb", "--slug", "bomb")
+    run_mutual(small, "source", "add", "bomb", f"{site.base_url}/bomb.rss")
+    run_mutual(small, "source", "add", "bomb", f"{site.base_url}/alumni/jobs.atom")
+    crawl = run_mutual(small, "crawl", check=False)
+    assert crawl.returncode == 3
+    assert "1 fetched, 0 not modified, 1 failed; 2 new items" in crawl.stdout
+    listing = {
+        row["url"].rsplit("/", 1)[-1]: row
+        for row in json.loads(run_mutual(small, "source", "list", "--json").stdout)
+    }
+    assert (
+        "exceeded DOWNLOAD_MAXSIZE (1000000 B) during decompression"
+        in (listing["bomb.rss"]["last_error"])
+    )
+
+
+def test_a_server_that_drips_is_cut_off_at_the_deadline(catalog: Settings, site: LocalSite) -> None:
+    quick = replace(catalog, crawl_timeout=3)
+    site.drip["/slow.rss"] = 0.5
+    run_mutual(quick, "community", "add", "Slow", "--slug", "slow")
+    run_mutual(quick, "source", "add", "slow", f"{site.base_url}/slow.rss")
+    started = time.monotonic()
+    crawl = run_mutual(quick, "crawl", check=False)
+    assert crawl.returncode == 3
+    assert time.monotonic() - started < 30
+    listing = json.loads(run_mutual(quick, "source", "list", "--json").stdout)
+    assert "took longer than 3" in listing[0]["last_error"]
+    assert listing[0]["errors"] == 1
