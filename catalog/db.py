@@ -9,6 +9,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -64,9 +66,22 @@ def upgrade_schema(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
+class CatalogOutdated(MutualError):
+    """The catalog's schema is older than this version of Mutual needs."""
+
+
 def require_schema(engine: Engine) -> None:
+    """Refuse to work on a catalog that is missing or not migrated to this version's schema."""
+    where = engine.url.render_as_string(hide_password=True)
     if not inspect(engine).has_table("alembic_version"):
         raise CatalogNotInitialised(
-            f"the catalog at {engine.url.render_as_string(hide_password=True)} has no tables; "
-            "run `mutual init` first"
+            f"the catalog at {where} has no tables; run `mutual init` first"
+        )
+    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current != head:
+        raise CatalogOutdated(
+            f"the catalog at {where} is at schema revision {current}, this version of Mutual "
+            f"needs {head}: run `mutual init` to migrate it"
         )

@@ -1,0 +1,30 @@
+"""An older catalog is refused with a clear message until `mutual init` migrates it, data kept."""
+
+from alembic import command
+from sqlalchemy import text
+
+from catalog.db import alembic_config, make_engine
+from mutual.settings import Settings
+from tests.helpers import run_mutual
+
+
+def test_an_outdated_catalog_is_refused_then_migrated(settings: Settings) -> None:
+    url = settings.resolved_database_url
+    engine = make_engine(url)  # creates the data folder
+    command.upgrade(alembic_config(url), "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO communities (slug, name, description, homepage, created_at) "
+                "VALUES ('old', 'Old Friends', '', '', '2026-01-01 00:00:00')"
+            )
+        )
+    engine.dispose()
+
+    refused = run_mutual(settings, "community", "list", check=False)
+    assert refused.returncode == 1
+    assert "is at schema revision 0001" in refused.stderr
+    assert "run `mutual init` to migrate it" in refused.stderr
+
+    run_mutual(settings, "init")
+    assert "Old Friends" in run_mutual(settings, "community", "list").stdout
