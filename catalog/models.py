@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -92,6 +93,8 @@ class Item(Base):
     """One job, event or resource, however many communities carried it."""
 
     __tablename__ = "items"
+    # The sync reads in (change_seq, id) order: one index range scan, no sort.
+    __table_args__ = (Index("ix_items_change_seq_id", "change_seq", "id"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -114,7 +117,7 @@ class Item(Base):
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Position in the catalog's change log; the index sync reads everything above its watermark.
-    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    change_seq: Mapped[int] = mapped_column(BigInteger)
     index_error: Mapped[str | None] = mapped_column(Text, default=None)
     # Kind-specific fields as the parsers found them (location parts, remote, employment type,
     # salary, event times and venue, author...); the index document picks the known keys.

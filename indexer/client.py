@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch.serializer import OrjsonSerializer
 
 from mutual import exits
 from mutual.errors import MutualError
@@ -32,6 +33,9 @@ def make_client(settings: Settings) -> Elasticsearch:
         options["basic_auth"] = (settings.es_username, settings.es_password)
     if settings.es_ca_certs:
         options["ca_certs"] = settings.es_ca_certs
+    # orjson serialises bulk bodies several times faster than the standard library, leaving
+    # the CPU to Elasticsearch on small machines.
+    options["serializer"] = OrjsonSerializer()
     return Elasticsearch(**options)
 
 

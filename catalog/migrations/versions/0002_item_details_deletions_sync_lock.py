@@ -35,6 +35,8 @@ def upgrade() -> None:
         )
 
     with op.batch_alter_table("items", schema=None) as batch_op:
+        batch_op.drop_index("ix_items_change_seq")
+        batch_op.create_index("ix_items_change_seq_id", ["change_seq", "id"], unique=False)
         batch_op.add_column(
             sa.Column("details", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
         )
@@ -56,6 +58,8 @@ def downgrade() -> None:
 
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.drop_column("details")
+        batch_op.drop_index("ix_items_change_seq_id")
+        batch_op.create_index("ix_items_change_seq", ["change_seq"], unique=False)
 
     with op.batch_alter_table("item_deletions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_item_deletions_change_seq"))
