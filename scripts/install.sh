@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Mutual needs on a fresh Debian machine, and nothing twice:
-# system packages (unzip, Maven, Debian's Chromium, the hunspell English dictionary) when missing,
+# system packages (unzip, Maven, Debian's Chromium, the hunspell English dictionary, PostgreSQL for
+# the tests of the PostgreSQL catalog, openssl) when missing,
 # and a virtualenv in .venv with Mutual and its development extras.
 #
 #   scripts/install.sh            everything
@@ -17,6 +18,8 @@ missing_packages() {
     command -v curl >/dev/null || wanted+=(curl)
     command -v chromium >/dev/null || wanted+=(chromium)
     [[ -s /usr/share/hunspell/en_US.dic ]] || wanted+=(hunspell-en-us)
+    ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || wanted+=(postgresql)
+    command -v openssl >/dev/null || wanted+=(openssl)
     echo "${wanted[@]:-}"
 }
 

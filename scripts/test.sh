@@ -1,24 +1,46 @@
 #!/usr/bin/env bash
 # The README's test command: install what is missing, run the static checks, start a test
-# Elasticsearch node with scripts/elasticsearch.sh, run every test against it, stop it.
+# Elasticsearch node (scripts/elasticsearch.sh) and a PostgreSQL server (scripts/postgres.sh),
+# run every test with a SQLite catalog and again with a PostgreSQL one, then stop both.
 #
 #   scripts/test.sh [pytest arguments]        e.g. -k pipeline
 #
-# The test node listens on MUTUAL_ES_PORT (default 9250), apart from a demo node on 9200.
+# MUTUAL_TEST_DATABASES   which catalog runs to do (default "sqlite postgresql")
+# The test node listens on MUTUAL_ES_PORT (default 9250), apart from a demo node on 9200;
+# PostgreSQL on MUTUAL_PG_PORT (default 5433).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MUTUAL_ES_PORT="${MUTUAL_ES_PORT:-9250}"
+DATABASES="${MUTUAL_TEST_DATABASES:-sqlite postgresql}"
 
 bash scripts/install.sh
 echo "== static checks"
 bash scripts/check.sh
 
-echo "== starting the test Elasticsearch on port $MUTUAL_ES_PORT"
-started_here=0
-if ! bash scripts/elasticsearch.sh status >/dev/null 2>&1; then started_here=1; fi
-bash scripts/elasticsearch.sh start
-stop_node() { if [[ $started_here == 1 ]]; then bash scripts/elasticsearch.sh stop; fi; }
-trap stop_node EXIT
+es_started=0
+pg_started=0
+cleanup() {
+    if [[ $pg_started == 1 ]]; then bash scripts/postgres.sh stop || true; fi
+    if [[ $es_started == 1 ]]; then bash scripts/elasticsearch.sh stop || true; fi
+}
+trap cleanup EXIT
 
-echo "== tests"
-.venv/bin/python -m pytest "$@"
+echo "== starting the test Elasticsearch on port $MUTUAL_ES_PORT"
+if ! bash scripts/elasticsearch.sh status >/dev/null 2>&1; then es_started=1; fi
+bash scripts/elasticsearch.sh start
+
+for database in $DATABASES; do
+    case "$database" in
+        sqlite)
+            echo "== tests, catalog on SQLite"
+            env -u MUTUAL_TEST_PG_URL .venv/bin/python -m pytest "$@"
+            ;;
+        postgresql)
+            echo "== tests, catalog on PostgreSQL"
+            if ! bash scripts/postgres.sh status >/dev/null 2>&1; then pg_started=1; fi
+            bash scripts/postgres.sh start
+            MUTUAL_TEST_PG_URL="$(bash scripts/postgres.sh url)" .venv/bin/python -m pytest "$@"
+            ;;
+        *) echo "unknown database $database in MUTUAL_TEST_DATABASES" >&2; exit 2 ;;
+    esac
+done

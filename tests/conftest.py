@@ -46,12 +46,33 @@ def es_client(es_url: str) -> Iterator[Elasticsearch]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, es_url: str) -> Iterator[Settings]:
-    """Settings for one test: its own SQLite catalog and its own index prefix."""
+def database_url() -> Iterator[str]:
+    """Empty (a SQLite file in the test's data dir), or, when MUTUAL_TEST_PG_URL names a
+    PostgreSQL server (scripts/test.sh's second run), a fresh database on it for this test."""
+    server = os.environ.get("MUTUAL_TEST_PG_URL")
+    if not server:
+        yield ""
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def settings(tmp_path: Path, es_url: str, database_url: str) -> Iterator[Settings]:
+    """Settings for one test: its own catalog and its own index prefix."""
     prefix = f"t-{uuid.uuid4().hex[:10]}"
     test_settings = load_settings(
         environ={},
         overrides={
+            "database_url": database_url,
             "data_dir": str(tmp_path / "var"),
             "es_hosts": es_url,
             "index_prefix": prefix,
