@@ -10,7 +10,7 @@ import os
 
 import click
 
-from mutual import __version__
+from mutual import __version__, exits
 from mutual.cli_catalog import community, init, source
 from mutual.cli_pipeline import crawl, index, reindex, search
 from mutual.cli_web import demo, serve, show_settings
@@ -24,7 +24,7 @@ class MutualGroup(click.Group):
             return super().invoke(ctx)
         except MutualError as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
-            if exc.__class__.__name__ == "SearchUnavailable":
+            if exc.exit_code == exits.SEARCH_UNAVAILABLE:
                 click.echo("Is Elasticsearch running? (scripts/elasticsearch.sh status)", err=True)
             ctx.exit(exc.exit_code)
 

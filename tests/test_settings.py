@@ -43,3 +43,13 @@ def test_every_setting_has_help() -> None:
     for info in describe_settings():
         assert info.help.strip(), info.name
         assert info.env == "MUTUAL_" + info.name.upper()
+
+
+def test_cli_choices_match_the_catalog() -> None:
+    """The CLI keeps its own copies (so --help needs no database library); they must agree."""
+    from catalog import sources
+    from mutual import cli_catalog
+
+    assert cli_catalog.SOURCE_KINDS == sources.SOURCE_KINDS
+    assert cli_catalog.ACCESS_LEVELS == sources.ACCESS_LEVELS
+    assert cli_catalog.ITEM_KINDS == sources.ITEM_KINDS
