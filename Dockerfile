@@ -11,7 +11,7 @@ COPY --chown=mutual crawlers ./crawlers
 COPY --chown=mutual indexer ./indexer
 COPY --chown=mutual webapp ./webapp
 COPY --chown=mutual demo ./demo
-RUN pip install --no-cache-dir '.[serve]'
+RUN pip install --no-cache-dir '.[serve,postgres]'
 USER mutual
 EXPOSE 8000
 CMD ["gunicorn", "--workers", "2", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "webapp:create_app()"]
