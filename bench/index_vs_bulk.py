@@ -40,7 +40,7 @@ from indexer.mapping import index_template
 from indexer.names import IndexNames
 from indexer.rebuild import rebuild_index
 from indexer.sync import sync_index
-from mutual.settings import Settings, load_settings
+from mutual.settings import Settings, load_settings, settings_environ
 
 TITLES = [
     "Financial Analyst",
@@ -205,13 +205,7 @@ def command_memory(mode: str, settings: Settings) -> float:
     """Peak memory of one `mutual index` (into a fresh alias) or `mutual reindex`, run as the
     command a user runs, in its own process."""
     settings = replace(settings, index_prefix=f"bench-{uuid.uuid4().hex[:8]}")
-    env = {
-        **os.environ,
-        **{
-            f"MUTUAL_{name.upper()}": ",".join(value) if isinstance(value, tuple) else str(value)
-            for name, value in vars(settings).items()
-        },
-    }
+    env = {**os.environ, **settings_environ(settings)}
     commands = [["index"]] if mode == "index" else [["index"], ["reindex"]]
     peak_kb = 0
     for command in commands:

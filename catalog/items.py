@@ -54,7 +54,7 @@ def store_items(session: Session, source: Source, parsed_items: list[ParsedItem]
         )
     }
     report = StoreReport()
-    changed: list[Item] = []
+    changed: dict[str, Item] = {}
     now = utcnow()
     for item_id, parsed in by_id.items():
         item = existing.get(item_id)
@@ -62,18 +62,18 @@ def store_items(session: Session, source: Source, parsed_items: list[ParsedItem]
             item = _new_item(item_id, parsed, source)
             session.add(item)
             report.new += 1
-            changed.append(item)
+            changed[item_id] = item
         elif item.content_source_id in (source.id, None) and _apply_changes(item, parsed, source):
             report.changed += 1
-            changed.append(item)
+            changed[item_id] = item
         else:
             report.unchanged += 1
         item.last_seen = now
-        if _record_sighting(item, source, now) and item not in changed:
-            changed.append(item)
+        if _record_sighting(item, source, now):
+            changed[item_id] = item
     if changed:
         seq = next_value(session)
-        for item in changed:
+        for item in changed.values():
             item.change_seq = seq
             item.changed_at = now
             item.index_error = None
@@ -94,7 +94,7 @@ def _new_item(item_id: str, parsed: ParsedItem, source: Source) -> Item:
     return item
 
 
-def _copy_fields(item: Item, parsed: ParsedItem, source: Source) -> None:
+def _copy_fields(item: Item, parsed: ParsedItem, source: Source, digest: str = "") -> None:
     item.content_source_id = source.id
     item.kind = parsed.kind
     item.title = parsed.title
@@ -106,13 +106,14 @@ def _copy_fields(item: Item, parsed: ParsedItem, source: Source) -> None:
     item.published_at = parsed.published_at
     item.tags = list(parsed.tags)
     item.details = dict(parsed.details)
-    item.content_hash = content_hash(parsed)
+    item.content_hash = digest or content_hash(parsed)
 
 
 def _apply_changes(item: Item, parsed: ParsedItem, source: Source) -> bool:
-    if item.content_hash == content_hash(parsed):
+    digest = content_hash(parsed)
+    if item.content_hash == digest:
         return False
-    _copy_fields(item, parsed, source)
+    _copy_fields(item, parsed, source, digest)
     return True
 
 

@@ -5,12 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from elasticsearch import (
-    AuthenticationException,
-    AuthorizationException,
     Elasticsearch,
-    TransportError,
 )
-from elasticsearch import ConnectionError as ESConnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.changes import get_watermark, mark_index_errors, set_watermark
@@ -18,7 +14,7 @@ from catalog.db import transaction
 from catalog.locks import held
 from catalog.sequences import current_value
 from indexer.bulk_load import LoadReport, ProgressCallback, load_changes
-from indexer.client import SearchUnavailable, describe_unavailable
+from indexer.client import search_errors_explained
 from indexer.mapping import ensure_index, live_mapping_hash, mapping_hash
 from indexer.names import IndexNames
 from mutual import exits
@@ -90,16 +86,9 @@ def sync_index(
 
 
 def _check_live_index(client: Elasticsearch, names: IndexNames, settings: Settings) -> None:
-    try:
+    with search_errors_explained(settings):
         live = ensure_index(client, names, settings.index_replicas)
         live_hash = live_mapping_hash(client, live)
-    except (
-        ESConnectionError,
-        TransportError,
-        AuthenticationException,
-        AuthorizationException,
-    ) as exc:
-        raise SearchUnavailable(describe_unavailable(settings, exc)) from exc
     if live_hash != mapping_hash():
         raise ReindexNeeded(
             f"the live index {live} was built with another mapping than this version of Mutual "

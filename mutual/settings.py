@@ -165,3 +165,12 @@ def _to_bool(value: Any) -> bool:
     if text in {"0", "false", "no", "off", ""}:
         return False
     raise ValueError(f"expected true or false, got {value!r}")
+
+
+def settings_environ(settings: Settings) -> dict[str, str]:
+    """The MUTUAL_* variables that make another `mutual` process use exactly `settings`."""
+    environ = {}
+    for info in describe_settings():
+        value = getattr(settings, info.name)
+        environ[info.env] = ",".join(value) if isinstance(value, tuple) else str(value)
+    return environ

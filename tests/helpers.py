@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from mutual.settings import ENV_PREFIX, Settings
+from mutual.settings import ENV_PREFIX, Settings, settings_environ
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -16,12 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that makes a `mutual` process use exactly `settings`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
-    for field in dataclasses.fields(settings):
-        value = getattr(settings, field.name)
-        if isinstance(value, tuple):
-            value = ",".join(value)
-        env[ENV_PREFIX + field.name.upper()] = str(value)
-    return env
+    return env | settings_environ(settings)
 
 
 def es_script(action: str) -> subprocess.CompletedProcess[str]:
