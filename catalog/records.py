@@ -22,6 +22,8 @@ class ParsedItem:
     source_key: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
     details: dict[str, Any] = field(default_factory=dict)
+    # "active", or "cancelled" when the publisher says so (an event's STATUS:CANCELLED).
+    status: str = "active"
 
 
 @dataclass(frozen=True)
