@@ -84,7 +84,7 @@ def store_items(session: Session, source: Source, parsed_items: list[ParsedItem]
 def _unique_by_id(parsed_items: list[ParsedItem]) -> dict[str, ParsedItem]:
     unique: dict[str, ParsedItem] = {}
     for parsed in parsed_items:
-        unique.setdefault(item_id_for(parsed.url), parsed)
+        unique.setdefault(item_id_for(parsed.key or parsed.url), parsed)
     return unique
 
 

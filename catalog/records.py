@@ -22,6 +22,9 @@ class ParsedItem:
     source_key: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
     details: dict[str, Any] = field(default_factory=dict)
+    # The item's identity when its URL alone does not name it (each occurrence of a recurring
+    # event, a feed entry without a link); the id derives from `key or url`.
+    key: str = ""
     # "active", or "cancelled" when the publisher says so (an event's STATUS:CANCELLED).
     status: str = "active"
 

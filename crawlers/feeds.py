@@ -66,7 +66,7 @@ def _warnings(parsed: Any) -> list[str]:
 
 
 def _entry_to_item(feed_url: str, entry: Any, item_kind: str, now: datetime) -> ParsedItem | None:
-    link = _entry_link(feed_url, entry)
+    link, key = _entry_link(feed_url, entry)
     body_html = _entry_body(entry)
     title = clean_text(entry.get("title"), MAX_TITLE) or html_to_text(body_html, 80)
     if not title or not link:
@@ -74,6 +74,7 @@ def _entry_to_item(feed_url: str, entry: Any, item_kind: str, now: datetime) -> 
     summary_source = entry.get("summary") or body_html
     return ParsedItem(
         url=canonical_url(link),
+        key=key,
         title=title,
         kind=item_kind,
         summary=html_to_text(summary_source),
@@ -88,19 +89,21 @@ def _entry_to_item(feed_url: str, entry: Any, item_kind: str, now: datetime) -> 
     )
 
 
-def _entry_link(feed_url: str, entry: Any) -> str:
+def _entry_link(feed_url: str, entry: Any) -> tuple[str, str]:
+    """The entry's link, and a key naming it when it has no link of its own."""
     link = entry.get("link") or ""
     guid = entry.get("id") or ""
     if not link and guid.startswith(("http://", "https://")):
         link = guid
     if not link and guid:
-        # No link at all: a stable address inside the feed, so the item keeps one id.
+        # No link at all: the feed's address for the reader, and a stable key inside the feed
+        # so the entry keeps one id (a fragment would not survive URL canonicalisation).
         digest = hashlib.sha256(guid.encode("utf-8")).hexdigest()[:16]
-        link = f"{feed_url}#entry-{digest}"
+        return feed_url, f"{canonical_url(feed_url)}#entry-{digest}"
     if not link:
-        return ""
+        return "", ""
     absolute = urljoin(feed_url, link)
-    return absolute if absolute.startswith(("http://", "https://")) else ""
+    return (absolute, "") if absolute.startswith(("http://", "https://")) else ("", "")
 
 
 def _entry_body(entry: Any) -> str:
