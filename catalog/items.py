@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from catalog.models import Item, ItemDeletion, Sighting, Source, utcnow
+from catalog.duplicates import Fingerprint, dedupe_block, fingerprint, same_posting
+from catalog.models import Item, ItemAlias, ItemDeletion, Sighting, Source, utcnow
 from catalog.records import ParsedItem
 from catalog.sequences import next_value
 
@@ -20,6 +22,8 @@ class StoreReport:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    merged: int = 0  # copies matched to an item first published under another URL or id
+    taken_down: int = 0  # items missing from two complete listings in a row
 
 
 def item_id_for(canonical_url: str) -> str:
@@ -39,46 +43,70 @@ def content_hash(parsed: ParsedItem) -> str:
         parsed.published_at.isoformat() if parsed.published_at else "",
         list(parsed.tags),
         parsed.details,
+        parsed.status,
     ]
     encoded = json.dumps(fields, sort_keys=True, default=str).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()
 
 
-def store_items(session: Session, source: Source, parsed_items: list[ParsedItem]) -> StoreReport:
-    """Insert new items, update changed ones, record the sighting, and log every change."""
+def store_items(
+    session: Session,
+    source: Source,
+    parsed_items: list[ParsedItem],
+    *,
+    complete: bool = False,
+    now: datetime | None = None,
+) -> StoreReport:
+    """Insert new items, update changed ones, record the sighting, and log every change.
+
+    Each parsed item is matched to the catalog by its own id, then by an alias (the publisher's
+    id, or a copy matched before), then as a near duplicate. When `complete`, the items of this
+    source missing from the listing are counted as missed, and taken down after two misses.
+    """
+    now = now or utcnow()
     by_id = _unique_by_id(parsed_items)
-    existing = {
-        item.id: item
-        for item in session.scalars(
-            select(Item).where(Item.id.in_(by_id)).options(selectinload(Item.sightings))
-        )
-    }
+    matched = match_items(session, by_id)
     report = StoreReport()
     changed: dict[str, Item] = {}
-    now = utcnow()
-    for item_id, parsed in by_id.items():
-        item = existing.get(item_id)
+    aliases: dict[str, str] = {}
+    for own_id, parsed in by_id.items():
+        item = matched.get(own_id)
         if item is None:
-            item = _new_item(item_id, parsed, source)
+            item = _new_item(own_id, parsed, source, now)
             session.add(item)
             report.new += 1
-            changed[item_id] = item
-        elif item.content_source_id in (source.id, None) and _apply_changes(item, parsed, source):
-            report.changed += 1
-            changed[item_id] = item
+            changed[item.id] = item
         else:
-            report.unchanged += 1
+            report.merged += item.id != own_id
+            if _update_item(item, parsed, source, now):
+                report.changed += 1
+                changed[item.id] = item
+            else:
+                report.unchanged += 1
+        for alias in (own_id, _external_alias(parsed)):
+            if alias and alias != item.id:
+                aliases[alias] = item.id
         item.last_seen = now
         if _record_sighting(item, source, now):
-            changed[item_id] = item
-    if changed:
+            changed[item.id] = item
+    if complete:
+        listed = {item.id for item in changed.values()} | {m.id for m in matched.values()}
+        report.taken_down = _count_misses(session, source, listed, changed)
+    _save_aliases(session, aliases)
+    _log_changes(session, changed.values(), now)
+    return report
+
+
+def _log_changes(session: Session, items: Iterable[Item], now: datetime) -> None:
+    """Give every changed item the next position in the change log, for the index sync."""
+    items = list(items)
+    if items:
         seq = next_value(session)
-        for item in changed.values():
+        for item in items:
             item.change_seq = seq
             item.changed_at = now
             item.index_error = None
     session.flush()
-    return report
 
 
 def _unique_by_id(parsed_items: list[ParsedItem]) -> dict[str, ParsedItem]:
@@ -88,13 +116,79 @@ def _unique_by_id(parsed_items: list[ParsedItem]) -> dict[str, ParsedItem]:
     return unique
 
 
-def _new_item(item_id: str, parsed: ParsedItem, source: Source) -> Item:
-    item = Item(id=item_id, change_seq=0, sightings=[])
-    _copy_fields(item, parsed, source)
+def _external_alias(parsed: ParsedItem) -> str | None:
+    external = parsed.details.get("external_id")
+    return item_id_for(f"external:{external}") if external else None
+
+
+def match_items(session: Session, by_id: dict[str, ParsedItem]) -> dict[str, Item]:
+    """The catalog item each parsed item is (by id, alias or near duplicate), when there is one."""
+    external = {own: alias for own, p in by_id.items() if (alias := _external_alias(p))}
+    keys = set(by_id) | set(external.values())
+    rows = session.execute(
+        select(ItemAlias.alias, ItemAlias.item_id).where(ItemAlias.alias.in_(keys))
+    )
+    aliases: dict[str, str] = {alias: item_id for alias, item_id in rows}
+    wanted = set(by_id) | set(aliases.values())
+    items = {
+        item.id: item
+        for item in session.scalars(
+            select(Item).where(Item.id.in_(wanted)).options(selectinload(Item.sightings))
+        )
+    }
+    found: dict[str, Item | None] = {}
+    for own in by_id:
+        candidates = (own, aliases.get(own), aliases.get(external.get(own, "")))
+        found[own] = next((items[c] for c in candidates if c and c in items), None)
+    unmatched = {own: by_id[own] for own, item in found.items() if item is None}
+    found.update(_near_duplicates(session, unmatched))
+    return {own: item for own, item in found.items() if item is not None}
+
+
+def _near_duplicates(session: Session, unmatched: dict[str, ParsedItem]) -> dict[str, Item]:
+    blocks = {own: dedupe_block(p) for own, p in unmatched.items()}
+    wanted = {b for b in blocks.values() if b}
+    if not wanted:
+        return {}
+    candidates: dict[str, list[Item]] = {}
+    query = (
+        select(Item)
+        .where(Item.dedupe_block.in_(wanted), Item.status == "active")
+        .options(selectinload(Item.sightings))
+    )
+    for item in session.scalars(query):
+        candidates.setdefault(item.dedupe_block, []).append(item)
+    found: dict[str, Item] = {}
+    for own, block in blocks.items():
+        mine = fingerprint(unmatched[own])
+        for item in candidates.get(block, []):
+            if same_posting(mine, Fingerprint.from_json(item.fingerprint)):
+                found[own] = item
+                break
+    return found
+
+
+def _save_aliases(session: Session, aliases: dict[str, str]) -> None:
+    """Remember copies' own ids and publishers' ids, so later crawls match them exactly."""
+    if not aliases:
+        return
+    known = set(session.scalars(select(ItemAlias.alias).where(ItemAlias.alias.in_(aliases))))
+    session.add_all(
+        ItemAlias(alias=alias, item_id=item_id)
+        for alias, item_id in aliases.items()
+        if alias not in known
+    )
+
+
+def _new_item(item_id: str, parsed: ParsedItem, source: Source, now: datetime) -> Item:
+    item = Item(id=item_id, change_seq=0, sightings=[], first_seen=now)
+    _copy_fields(item, parsed, source, now)
     return item
 
 
-def _copy_fields(item: Item, parsed: ParsedItem, source: Source, digest: str = "") -> None:
+def _copy_fields(
+    item: Item, parsed: ParsedItem, source: Source, now: datetime, digest: str = ""
+) -> None:
     item.content_source_id = source.id
     item.kind = parsed.kind
     item.title = parsed.title
@@ -107,14 +201,46 @@ def _copy_fields(item: Item, parsed: ParsedItem, source: Source, digest: str = "
     item.tags = list(parsed.tags)
     item.details = dict(parsed.details)
     item.content_hash = digest or content_hash(parsed)
+    item.expires_at = expiry_of(parsed)
+    item.status = status_of(parsed, item.expires_at, now)
+    item.dedupe_block = dedupe_block(parsed)
+    item.fingerprint = fingerprint(parsed).to_json()
 
 
-def _apply_changes(item: Item, parsed: ParsedItem, source: Source) -> bool:
-    digest = content_hash(parsed)
-    if item.content_hash == digest:
+def _update_item(item: Item, parsed: ParsedItem, source: Source, now: datetime) -> bool:
+    """Take this source's version when it owns the item's content; True when anything changed."""
+    if item.content_source_id not in (source.id, None):
         return False
-    _copy_fields(item, parsed, source, digest)
-    return True
+    digest = content_hash(parsed)
+    if item.content_hash != digest:
+        _copy_fields(item, parsed, source, now, digest)
+        return True
+    status = status_of(parsed, item.expires_at, now)
+    if item.status != status:  # back in a listing after being taken down, or newly expired
+        item.status = status
+        return True
+    return False
+
+
+def expiry_of(parsed: ParsedItem) -> datetime | None:
+    """When a posting closes (validThrough) or an event ends; None when nobody said."""
+    event = parsed.details.get("event") or {}
+    for value in (parsed.details.get("valid_through"), event.get("end"), event.get("start")):
+        if value:
+            try:
+                moment = datetime.fromisoformat(str(value))
+            except ValueError:
+                continue
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return None
+
+
+def status_of(parsed: ParsedItem, expires_at: datetime | None, now: datetime) -> str:
+    if parsed.status == "cancelled":
+        return "cancelled"
+    if expires_at is not None and expires_at < now:
+        return "expired"
+    return "active"
 
 
 def _record_sighting(item: Item, source: Source, now: datetime) -> bool:
@@ -122,11 +248,49 @@ def _record_sighting(item: Item, source: Source, now: datetime) -> bool:
     for sighting in item.sightings:
         if sighting.source_id == source.id:
             sighting.last_seen = now
+            sighting.missed = 0
             return False
     item.sightings.append(
         Sighting(source_id=source.id, source=source, first_seen=now, last_seen=now)
     )
     return True
+
+
+TAKE_DOWN_AFTER_MISSES = 2
+
+
+def _count_misses(
+    session: Session, source: Source, listed: set[str], changed: dict[str, Item]
+) -> int:
+    """Count a miss for each of the source's items not in its complete listing; an item that
+    every source has missed twice in a row was taken down and leaves the default search."""
+    missing = session.scalars(
+        select(Sighting)
+        .where(Sighting.source_id == source.id, Sighting.item_id.not_in(listed))
+        .options(selectinload(Sighting.item).selectinload(Item.sightings))
+    )
+    taken_down = 0
+    for sighting in missing:
+        sighting.missed += 1
+        item = sighting.item
+        gone = all(s.missed >= TAKE_DOWN_AFTER_MISSES for s in item.sightings)
+        if gone and item.status == "active":
+            item.status = "removed"
+            changed[item.id] = item
+            taken_down += 1
+    return taken_down
+
+
+def expire_items(session: Session, now: datetime | None = None) -> int:
+    """Mark active items whose closing date or event end has passed as expired."""
+    now = now or utcnow()
+    items = list(
+        session.scalars(select(Item).where(Item.status == "active", Item.expires_at < now))
+    )
+    for item in items:
+        item.status = "expired"
+    _log_changes(session, items, now)
+    return len(items)
 
 
 def delete_items(session: Session, item_ids: list[str]) -> int:

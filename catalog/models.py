@@ -85,6 +85,11 @@ class Source(Base):
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     next_fetch_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     items_seen: Mapped[int] = mapped_column(Integer, default=0)
+    # Kind-specific settings (list selectors, sitemap pattern, job-board vendor), as given.
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Member-only access: how to sign in, and the secrets for it encrypted (never stored plain).
+    auth_kind: Mapped[str] = mapped_column(String(20), default="none")
+    credentials: Mapped[str | None] = mapped_column(Text, default=None)
 
     community: Mapped[Community] = relationship(back_populates="sources")
 
@@ -122,6 +127,12 @@ class Item(Base):
     # Kind-specific fields as the parsers found them (location parts, remote, employment type,
     # salary, event times and venue, author...); the index document picks the known keys.
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # When the posting closes or the event ends; a sweep marks the item expired after it.
+    expires_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    # Near-duplicate detection: items are compared only within one kind and organisation
+    # (`dedupe_block`), on the word sets kept in `fingerprint`.
+    dedupe_block: Mapped[str] = mapped_column(String(300), default="", index=True)
+    fingerprint: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     sightings: Mapped[list[Sighting]] = relationship(
         back_populates="item", cascade="all, delete-orphan"
@@ -141,9 +152,24 @@ class Sighting(Base):
     )
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    # Complete listings of the source in a row that lacked the item; two mean it was taken down.
+    missed: Mapped[int] = mapped_column(Integer, default=0)
 
     item: Mapped[Item] = relationship(back_populates="sightings")
     source: Mapped[Source] = relationship()
+
+
+class ItemAlias(Base):
+    """Another identity of an item: a duplicate copy's URL id, or the publisher's own id.
+
+    Once a copy has been matched to an item (by its ATS id or as a near duplicate), the next
+    crawl finds it here by exact key instead of comparing text again.
+    """
+
+    __tablename__ = "item_aliases"
+
+    alias: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
 
 
 class Sequence(Base):
