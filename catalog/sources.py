@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from catalog.communities import get_community
+from catalog.credentials import (
+    Credentials,
+    CredentialsKeyMissing,
+    CredentialsUnreadable,
+    seal,
+    unseal,
+)
 from catalog.models import Source, utcnow
 from catalog.records import FetchInfo
 from mutual.errors import MutualError
 
-SOURCE_KINDS = ("feed",)
+# What a source's URL serves; each kind has its parser module in crawlers/.
+SOURCE_KINDS = ("feed", "calendar", "jobboard", "structured", "html", "sitemap", "resource")
 ACCESS_LEVELS = ("public", "members")
 ITEM_KINDS = ("job", "event", "resource")
+
+
+# A server asking for more than a week is not taken at its word.
+MAX_RETRY_AFTER = 7 * 86400
 
 
 class SourceExists(MutualError):
@@ -40,6 +53,10 @@ class SourceRef:
     item_kind: str
     etag: str | None
     last_modified: str | None
+    options: dict[str, Any] = field(default_factory=dict)
+    credentials: Credentials | None = None
+    # Why the source cannot be fetched before even trying (its credentials do not decrypt).
+    unusable: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,7 +84,11 @@ def add_source(
     item_kind: str = "job",
     access: str = "public",
     title: str = "",
+    options: dict[str, Any] | None = None,
+    credentials: Credentials | None = None,
+    credentials_key: str = "",
 ) -> Source:
+    """Register a source; credentials are encrypted with `credentials_key` before storing."""
     _check_choice("kind", kind, SOURCE_KINDS)
     _check_choice("item kind", item_kind, ITEM_KINDS)
     _check_choice("access", access, ACCESS_LEVELS)
@@ -84,7 +105,11 @@ def add_source(
         item_kind=item_kind,
         access=access,
         title=title,
+        options=dict(options or {}),
     )
+    if credentials is not None and credentials.kind != "none":
+        source.auth_kind = credentials.kind
+        source.credentials = seal(credentials, credentials_key)
     session.add(source)
     session.flush()
     return source
@@ -109,15 +134,35 @@ def get_source(session: Session, source_id: int) -> Source:
     return source
 
 
-def due_sources(session: Session, now: datetime, include_not_due: bool = False) -> list[SourceRef]:
+def due_sources(
+    session: Session, now: datetime, include_not_due: bool = False, credentials_key: str = ""
+) -> list[SourceRef]:
     """Sources to fetch now: unpaused, and due unless `include_not_due`."""
     query = select(Source).where(Source.paused.is_(False)).order_by(Source.id)
     if not include_not_due:
         query = query.where(or_(Source.next_fetch_at.is_(None), Source.next_fetch_at <= now))
-    return [
-        SourceRef(s.id, s.url, s.kind, s.item_kind, s.etag, s.last_modified)
-        for s in session.scalars(query)
-    ]
+    return [source_ref(s, credentials_key) for s in session.scalars(query)]
+
+
+def source_ref(source: Source, credentials_key: str) -> SourceRef:
+    """What the crawler needs of `source`, its credentials decrypted (in memory only)."""
+    credentials, unusable = None, ""
+    if source.credentials:
+        try:
+            credentials = unseal(source.credentials, credentials_key)
+        except (CredentialsKeyMissing, CredentialsUnreadable) as exc:
+            unusable = str(exc)
+    return SourceRef(
+        source.id,
+        source.url,
+        source.kind,
+        source.item_kind,
+        source.etag,
+        source.last_modified,
+        dict(source.options or {}),
+        credentials,
+        unusable,
+    )
 
 
 def record_fetch_success(
@@ -137,11 +182,23 @@ def record_fetch_success(
 
 
 def record_fetch_failure(
-    session: Session, source: Source, error: str, backoff: Backoff, status: int | None = None
+    session: Session,
+    source: Source,
+    error: str,
+    backoff: Backoff,
+    *,
+    status: int | None = None,
+    retry_after: int | None = None,
 ) -> None:
+    """Count the failure and put the next fetch off: the backoff, or longer if the server
+    asked for it with Retry-After."""
     now = utcnow()
     source.last_fetched_at = now
     source.last_status = status
     source.error_count += 1
     source.last_error = error[:2000]
-    source.next_fetch_at = backoff.after_failure(now, source.error_count)
+    next_fetch = backoff.after_failure(now, source.error_count)
+    if retry_after is not None:
+        asked = now + timedelta(seconds=min(retry_after, MAX_RETRY_AFTER))
+        next_fetch = max(next_fetch, asked)
+    source.next_fetch_at = next_fetch

@@ -121,7 +121,7 @@ _MODE_SEGMENT = re.compile(
 
 
 def work_mode(text: str) -> str:
-    """ "remote", "hybrid" or "onsite" when `text` (a hint or a location) says so, else ""."""
+    """The work mode `text` (a hint or a location) states: "remote", "hybrid", "onsite" or ""."""
     if _NOT_REMOTE.search(text):
         return "onsite"
     if _HYBRID.search(text):
@@ -316,21 +316,26 @@ def _amounts(text: str) -> tuple[float | None, float | None]:
     first = matches[0]
     if _NEGATIVE.search(_CURRENCY_TOKEN.sub("", text[: first.start()])):
         return -1.0, None  # "-$5,000": dropped as absurd, not read as 5,000
+    if len(matches) > 1 and (pair := _range(text, first, matches[1])):
+        return pair
     low = _value(first)
-    if len(matches) > 1:
-        gap = _CURRENCY_TOKEN.sub("", text[first.end() : matches[1].start()]).strip().lower()
-        if gap in _RANGE_WORDS:
-            high = _value(matches[1])
-            if _multiplier(first) == 1 and low < 1000 <= high and _multiplier(matches[1]) > 1:
-                low *= _multiplier(matches[1])  # "80-95k": the k belongs to both
-            return low, high
-    before = text[: first.start()]
-    before = _CURRENCY_TOKEN.sub("", before).rstrip()
+    before = _CURRENCY_TOKEN.sub("", text[: first.start()]).rstrip()
     if _UP_TO.search(before):
         return None, low
     if _AT_LEAST.search(before) or text[first.end() :].lstrip().startswith("+"):
         return low, None
     return low, low
+
+
+def _range(text: str, first: re.Match[str], second: re.Match[str]) -> tuple[float, float] | None:
+    """(min, max) when the two amounts are joined as a range ("45k-55k", "$45 to $55")."""
+    gap = _CURRENCY_TOKEN.sub("", text[first.end() : second.start()]).strip().lower()
+    if gap not in _RANGE_WORDS:
+        return None
+    low, high = _value(first), _value(second)
+    if _multiplier(first) == 1 and low < 1000 <= high and _multiplier(second) > 1:
+        low *= _multiplier(second)  # "80-95k": the k belongs to both
+    return low, high
 
 
 def _multiplier(match: re.Match[str]) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import html
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -216,10 +217,13 @@ _LABELS = {
     "employment status": "employment_type",
 }
 _LABELLED_LINE = re.compile(
-    r"(" + "|".join(sorted(_LABELS, key=len, reverse=True)) + r")\s*[:\uff1a]\s*(.{1,200})",
+    r"("
+    + "|".join(label.replace(" ", r"\s+") for label in sorted(_LABELS, key=len, reverse=True))
+    + r")\s*[:\uff1a]\s*(.{1,200})",
     re.IGNORECASE,
 )
 _LINE_BREAK = re.compile(r"<(?:br|/?p|/?li|/?div|/?h\d|/?tr|/?td)\b[^>]*>|\n", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 _TITLE_SEPARATOR = re.compile(r"\s+[-\u2013\u2014|]\s+")
 _PLACE_IN_PARENTHESES = re.compile(r"\s*\(([^()]{2,80})\)$")
 # A dc:creator that is a site account, not an employer.
@@ -237,12 +241,15 @@ def career_centre_fields(items: list[ParsedItem]) -> list[ParsedItem]:
 
 
 def _labelled_fields(item: ParsedItem) -> ParsedItem:
-    """ "Company: Acme", "Location: Denver, CO", "Salary: ..." lines of the description."""
+    """Fields from labelled lines of the description: "Company: Acme", "Salary: ...".
+
+    What an element of the entry said wins over a line of prose.
+    """
     found: dict[str, str] = {}
-    for line in _LINE_BREAK.split(item.body[:20_000])[:200]:
-        match = _LABELLED_LINE.fullmatch(html_to_text(line, 300))
-        if match:
-            found.setdefault(_LABELS[match.group(1).lower()], clean_text(match.group(2)))
+    for line in _body_lines(item.body):
+        if len(line) <= 300 and (match := _LABELLED_LINE.fullmatch(line)):
+            label = " ".join(match.group(1).lower().split())
+            found.setdefault(_LABELS[label], clean_text(match.group(2)))
     details = dict(item.details)
     for key in ("salary_text", "employment_type"):
         if found.get(key) and not details.get(key):
@@ -255,12 +262,18 @@ def _labelled_fields(item: ParsedItem) -> ParsedItem:
     )
 
 
+def _body_lines(body: str) -> list[str]:
+    """The first 200 text lines of an already sanitised body (so its tags are well-formed)."""
+    text = html.unescape(_TAG.sub("", _LINE_BREAK.sub("\n", body[:20_000])))
+    return [line.strip() for line in text.splitlines() if line.strip()][:200]
+
+
 def _title_segments(title: str) -> list[str]:
     return [segment.strip() for segment in _TITLE_SEPARATOR.split(title)]
 
 
 def _shaped(title: str) -> bool:
-    """ "Title - Employer - City, ST": three parts, the last a place."""
+    """True for "Title - Employer - City, ST": three parts, the last a place."""
     segments = _title_segments(title)
     return len(segments) == 3 and all(segments) and names_a_location(segments[-1])
 

@@ -9,11 +9,16 @@ from catalog.records import FetchInfo, ParsedItem
 
 @dataclass
 class SourceFetched:
-    """The source answered; `items` is empty when it answered 304 Not Modified."""
+    """The source answered; `items` is empty when it answered 304 Not Modified.
+
+    `complete` when the items are everything the source lists now, so that the ones missing
+    count as missed (see catalog.items.store_items).
+    """
 
     source_id: int
     info: FetchInfo
     items: list[ParsedItem] = field(default_factory=list)
+    complete: bool = False
 
 
 @dataclass
@@ -23,3 +28,4 @@ class SourceFailed:
     source_id: int
     error: str
     status: int | None = None
+    retry_after: int | None = None

@@ -10,8 +10,9 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from catalog.db import make_engine, session_factory, transaction
-from catalog.items import store_items
+from catalog.items import expire_items, store_items
 from catalog.sources import Backoff, get_source, record_fetch_failure, record_fetch_success
+from crawlers.enrich import enrich
 from crawlers.outcomes import SourceFailed, SourceFetched
 from mutual.settings import Settings
 
@@ -34,6 +35,8 @@ class CatalogPipeline:
         )
 
     def close_spider(self, spider: Spider | None = None) -> None:
+        with transaction(self.sessions) as session:
+            self._count("items_expired", expire_items(session))
         self.engine.dispose()
 
     def process_item(self, outcome: Any, spider: Spider | None = None) -> Any:
@@ -51,12 +54,15 @@ class CatalogPipeline:
                 self._count("sources_not_modified")
                 self.progress(f"source #{source.id}: not modified (304)")
                 return
-            report = store_items(session, source, outcome.items)
+            items = [enrich(item) for item in outcome.items]
+            report = store_items(session, source, items, complete=outcome.complete)
             record_fetch_success(session, source, outcome.info, self.backoff, len(outcome.items))
         self._count("sources_ok")
         self._count("items_new", report.new)
         self._count("items_changed", report.changed)
         self._count("items_unchanged", report.unchanged)
+        self._count("items_merged", report.merged)
+        self._count("items_taken_down", report.taken_down)
         self.progress(
             f"source #{outcome.source_id}: {len(outcome.items)} items "
             f"({report.new} new, {report.changed} changed)"
@@ -65,7 +71,14 @@ class CatalogPipeline:
     def _store_failed(self, outcome: SourceFailed) -> None:
         with transaction(self.sessions) as session:
             source = get_source(session, outcome.source_id)
-            record_fetch_failure(session, source, outcome.error, self.backoff, outcome.status)
+            record_fetch_failure(
+                session,
+                source,
+                outcome.error,
+                self.backoff,
+                status=outcome.status,
+                retry_after=outcome.retry_after,
+            )
         self._count("sources_failed")
         log.warning("source #%s failed: %s", outcome.source_id, outcome.error)
         self.progress(f"source #{outcome.source_id}: FAILED: {outcome.error}")

@@ -1,7 +1,7 @@
 """Places as job boards write them: US states, Canadian provinces, common countries.
 
-`pycountry` is not installed and the project adds no dependency for this; Babel (installed, via
-trafilatura) knows every territory name but not US states or Canadian provinces, and matching
+`pycountry` is not installed and the project adds no dependency for this; Babel (installed,
+under courlan) knows every territory name but not US states or Canadian provinces, and matching
 any of 250 names would misread "Georgia" or "Jersey". So the tables are here, short on purpose:
 the places that postings in our communities actually name, with the spellings they use.
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import trafilatura
@@ -30,6 +30,8 @@ from crawlers.results import ParseResult
 # Enough for any article; trafilatura's work grows with the tree, so bigger pages are cut.
 MAX_INPUT_BYTES = 5_000_000
 MAX_TAGS = 20
+# Shorter is a menu or an error message that trafilatura's fallback picked up, not a page to show.
+MIN_MAIN_TEXT = 50
 # "Issue 42", "issue-7", "Issue #3", "Issue No. 12"; not "common issues with cover letters".
 _NEWSLETTER = re.compile(r"newsletter|\bissue\b[\s#:_-]*(?:no\.?\s*)?\d", re.IGNORECASE)
 _GUIDE = re.compile(r"\bguides?\b|\bhow[-_ ]to\b", re.IGNORECASE)
@@ -109,7 +111,9 @@ def _extract(tree: Any, url: str, now: datetime | None) -> Document:
         date_params = {
             "extensive_search": False,
             "original_date": True,
-            "max_date": now.strftime("%Y-%m-%d"),
+            # htmldate swaps a date past max_date for another guess; let it report what the
+            # page says, and plausible_date judge it against `now`.
+            "max_date": (now + timedelta(days=3660)).strftime("%Y-%m-%d"),
         }
     document = trafilatura.bare_extraction(
         tree,
@@ -122,22 +126,25 @@ def _extract(tree: Any, url: str, now: datetime | None) -> Document:
         favor_precision=True,
         date_extraction_params=date_params,
     )
-    if not isinstance(document, Document) or not clean_text(document.text):
+    if not isinstance(document, Document):
         raise NoMainText("no main text found on the page")
     return document
 
 
 def _body_html(document: Document) -> str:
-    """The main text as sanitised HTML, or its paragraphs when the HTML conversion fails."""
-    text = str(document.text or "")
+    """The main text as sanitised HTML, or its blocks' text in <p>s when the conversion fails.
+
+    Its length is measured on the HTML's text: trafilatura's plain text spells links out.
+    """
+    body = document.body if document.body is not None else []
+    blocks = [" ".join("".join(block.itertext()).split()) for block in body]  # before conversion
     try:
         markup = sanitise_html(build_html_output(document))
     except (ValueError, TypeError):  # a tree trafilatura could not serialise
         markup = ""
     if not html_to_text(markup):
-        paragraphs = (line.strip() for line in text.splitlines())
-        markup = sanitise_html("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p))
-    if not html_to_text(markup):
+        markup = sanitise_html("".join(f"<p>{html.escape(b)}</p>" for b in blocks if b))
+    if len(html_to_text(markup)) < MIN_MAIN_TEXT:
         raise NoMainText("no main text found on the page")
     return markup
 

@@ -15,7 +15,7 @@ from catalog.models import utcnow
 from catalog.sources import SourceRef, due_sources
 from crawlers.pipelines import ProgressCallback
 from crawlers.scrapy_settings import scrapy_settings
-from crawlers.spiders.feed_spider import FeedSpider
+from crawlers.spiders.sources_spider import SourcesSpider
 from mutual.settings import Settings
 
 
@@ -27,6 +27,9 @@ class CrawlReport:
     failed: int
     items_new: int
     items_changed: int
+    items_merged: int = 0
+    items_taken_down: int = 0
+    items_expired: int = 0
 
     @property
     def unaccounted(self) -> int:
@@ -41,7 +44,9 @@ def select_sources(
     try:
         require_schema(engine)
         with transaction(session_factory(engine)) as session:
-            sources = due_sources(session, utcnow(), include_not_due or bool(source_ids))
+            sources = due_sources(
+                session, utcnow(), include_not_due or bool(source_ids), settings.credentials_key
+            )
     finally:
         engine.dispose()
     if source_ids:
@@ -50,7 +55,7 @@ def select_sources(
 
 
 @contextmanager
-def _signal_handlers_restored() -> Iterator[None]:
+def signal_handlers_restored() -> Iterator[None]:
     """Scrapy leaves its SIGINT/SIGTERM handlers behind after the reactor stops; a process that
     goes on (the demo's web server) must still stop on Ctrl-C and SIGTERM."""
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -66,9 +71,9 @@ def run_crawl(
 ) -> CrawlReport:
     """Fetch `sources` once. Starts a Twisted reactor: call at most once per process."""
     process = CrawlerProcess(scrapy_settings(settings, progress))
-    crawler = process.create_crawler(FeedSpider)
+    crawler = process.create_crawler(SourcesSpider)
     process.crawl(crawler, sources=sources)
-    with _signal_handlers_restored():
+    with signal_handlers_restored():
         process.start()
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
     return CrawlReport(
@@ -78,4 +83,7 @@ def run_crawl(
         failed=stats.get("mutual/sources_failed", 0),
         items_new=stats.get("mutual/items_new", 0),
         items_changed=stats.get("mutual/items_changed", 0),
+        items_merged=stats.get("mutual/items_merged", 0),
+        items_taken_down=stats.get("mutual/items_taken_down", 0),
+        items_expired=stats.get("mutual/items_expired", 0),
     )

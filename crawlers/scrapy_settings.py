@@ -19,7 +19,9 @@ def scrapy_settings(settings: Settings, progress: Any = None) -> dict[str, Any]:
         "USER_AGENT": user_agent(settings),
         "ROBOTSTXT_OBEY": True,
         "ROBOTSTXT_USER_AGENT": "Mutual",
-        "COOKIES_ENABLED": False,
+        # Cookies only for sources that sign in with a form; each source has its own jar
+        # (meta "cookiejar"), so one site's session never reaches another request.
+        "COOKIES_ENABLED": True,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         "LOG_INSTALL_ROOT_HANDLER": False,
@@ -33,12 +35,19 @@ def scrapy_settings(settings: Settings, progress: Any = None) -> dict[str, Any]:
         "DOWNLOAD_MAXSIZE": settings.crawl_max_bytes,
         "DOWNLOAD_WARNSIZE": settings.crawl_max_bytes // 2,
         "RETRY_TIMES": 1,
+        # 429 and 503 usually come with Retry-After: the source waits that long instead.
+        "RETRY_HTTP_CODES": [500, 502, 504, 522, 524, 408],
         "REDIRECT_MAX_TIMES": 5,
         "HTTPCACHE_ENABLED": False,
         # Only HTTP(S): a redirect to file:, ftp:, s3: or data: has no handler to go to.
         "DOWNLOAD_HANDLERS": {"file": None, "s3": None, "ftp": None, "data": None},
         "DNS_RESOLVER": "crawlers.guard.GuardedResolver",
-        "DOWNLOADER_MIDDLEWARES": {"crawlers.guard.GuardMiddleware": 50},
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawlers.guard.GuardMiddleware": 50,
+            # After cookies (700) and on every redirected request: credentials only to the
+            # source's own origin.
+            "crawlers.auth.CredentialsMiddleware": 750,
+        },
         "ITEM_PIPELINES": {"crawlers.pipelines.CatalogPipeline": 300},
         ALLOW_LOOPBACK_SETTING: settings.crawl_allow_loopback,
         "MUTUAL_SETTINGS": settings,

@@ -388,8 +388,8 @@ def _body(value: Any) -> tuple[str, str]:
     text = _text(value)[: MAX_BODY * 2]
     if "<" not in text and "&lt;" in text:
         text = html.unescape(text)  # some publishers escape the HTML once more inside JSON
-    body = sanitise_html(text)
-    return body, html_to_text(body)
+    # The summary comes from the HTML as published, whose <div> and <h1> still part the words.
+    return sanitise_html(text), html_to_text(text)
 
 
 # --- Places ----------------------------------------------------------------------------------
@@ -444,6 +444,7 @@ def _job(node: dict[str, Any], context: _Context) -> tuple[ParsedItem, str] | No
     location = location or _applicant_locations(node, ids)
     details.update(_job_details(node, context))
     url, elsewhere = _item_url(node, context.page_url)
+    # directApply is a boolean in schema.org, but some publishers put the form's address there.
     apply_url = _absolute(context.page_url, _text(node.get("directApply"))) or elsewhere
     if apply_url and canonical_url(apply_url) != url:
         details["apply_url"] = canonical_url(apply_url)
@@ -451,8 +452,31 @@ def _job(node: dict[str, Any], context: _Context) -> tuple[ParsedItem, str] | No
     if identifier:
         owner = organisation or urlsplit(context.page_url).hostname or ""
         details["external_id"] = f"schema:{owner}:{identifier}"
+    item = _job_item(
+        node,
+        context,
+        url=url,
+        title=title,
+        organisation=organisation,
+        location=location,
+        details=details,
+    )
+    return item, identifier
+
+
+def _job_item(
+    node: dict[str, Any],
+    context: _Context,
+    *,
+    url: str,
+    title: str,
+    organisation: str,
+    location: str,
+    details: dict[str, Any],
+) -> ParsedItem:
+    """The posting's text, dates and tags around what `_job` worked out."""
     body, summary = _body(node.get("description"))
-    item = ParsedItem(
+    return ParsedItem(
         url=url,
         title=title,
         kind="job",
@@ -464,7 +488,6 @@ def _job(node: dict[str, Any], context: _Context) -> tuple[ParsedItem, str] | No
         tags=_tags(node, ("occupationalCategory", "industry")),
         details=details,
     )
-    return item, identifier
 
 
 def _applicant_locations(node: dict[str, Any], ids: Mapping[str, dict[str, Any]]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,8 +17,11 @@ from mutual.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from catalog.credentials import Credentials
+
 # Kept here, not imported from catalog.sources, so that `--help` needs no database library.
-SOURCE_KINDS = ("feed",)
+SOURCE_KINDS = ("feed", "calendar", "jobboard", "structured", "html", "sitemap", "resource")
+AUTH_KINDS = ("none", "basic", "bearer", "cookie", "form")
 ACCESS_LEVELS = ("public", "members")
 ITEM_KINDS = ("job", "event", "resource")
 
@@ -125,40 +129,55 @@ def check_source_url(url: str, allow_loopback: bool) -> None:
 @click.argument("url")
 @click.option(
     "--kind",
-    type=click.Choice(SOURCE_KINDS),
-    default="feed",
+    type=click.Choice(("auto", *SOURCE_KINDS)),
+    default="auto",
     show_default=True,
-    help="What the URL serves.",
+    help="What the URL serves; auto fetches it once and finds out (a feed linked from a home "
+    "page, a calendar, schema.org data, a known job board).",
 )
 @click.option(
     "--item-kind",
     type=click.Choice(ITEM_KINDS),
-    default="job",
-    show_default=True,
-    help="What its entries are.",
+    help="What its entries are (default: guessed by --kind auto, else job).",
 )
 @click.option(
     "--access",
     type=click.Choice(ACCESS_LEVELS),
-    default="public",
-    show_default=True,
-    help="Who may see its items: everyone, or the community's members only.",
+    help="Who may see its items: everyone, or the community's members only "
+    "(default: members when --auth is given, else public).",
 )
 @click.option("--title", default="", help="A name for the source.")
+@click.option(
+    "--option",
+    "options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A kind-specific setting (repeatable): for html the selectors item, title, link, date, "
+    "organisation, location, summary, next_page, detail_body and follow_details=true; for "
+    "sitemap pattern=REGEX. See docs/sources.md.",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(AUTH_KINDS),
+    default="none",
+    show_default=True,
+    help="How to sign in to a member-only source. The secret (password, token or cookie) is "
+    "read from MUTUAL_SOURCE_SECRET or asked for, never taken on the command line.",
+)
+@click.option("--username", default="", help="User name for --auth basic or form.")
+@click.option("--login-url", default="", help="The login page, for --auth form.")
+@click.option("--username-field", default="username", show_default=True, help="Form field.")
+@click.option("--password-field", default="password", show_default=True, help="Form field.")
 @click.pass_obj
-def source_add(
-    settings: Settings,
-    community_slug: str,
-    url: str,
-    kind: str,
-    item_kind: str,
-    access: str,
-    title: str,
-) -> None:
-    """Add the feed at URL to COMMUNITY."""
+def source_add(settings: Settings, /, community_slug: str, url: str, **given: Any) -> None:
+    """Add the source at URL to COMMUNITY, finding out what it is unless --kind says."""
     from catalog.sources import add_source
 
     check_source_url(url, settings.crawl_allow_loopback)
+    credentials = _credentials(given)
+    kind, url, item_kind = _kind_and_url(settings, url, given, credentials)
+    options = parse_options(kind, given["options"])
+    access = given["access"] or ("members" if credentials else "public")
     with catalog_session(settings) as session:
         created = add_source(
             session,
@@ -167,9 +186,84 @@ def source_add(
             kind=kind,
             item_kind=item_kind,
             access=access,
-            title=title,
+            title=given["title"],
+            options=options,
+            credentials=credentials,
+            credentials_key=settings.credentials_key,
         )
-        click.echo(f"added source #{created.id} to {community_slug}: {kind} {url}")
+        click.echo(f"added source #{created.id} to {community_slug}: {kind} of {item_kind}s {url}")
+        if credentials:
+            click.echo(f"credentials ({credentials.kind}) stored encrypted; items: {access} only")
+
+
+def _credentials(given: dict[str, Any]) -> Credentials | None:
+    from catalog.credentials import Credentials
+
+    if given["auth"] == "none":
+        return None
+    if given["auth"] == "form" and not given["login_url"]:
+        raise click.UsageError("--auth form needs --login-url")
+    secret = os.environ.get("MUTUAL_SOURCE_SECRET") or click.prompt(
+        f"{given['auth']} secret (password, token or cookie)", hide_input=True
+    )
+    return Credentials(
+        kind=given["auth"],
+        username=given["username"],
+        secret=secret,
+        login_url=given["login_url"],
+        username_field=given["username_field"],
+        password_field=given["password_field"],
+    )
+
+
+def _kind_and_url(
+    settings: Settings, url: str, given: dict[str, Any], credentials: Credentials | None
+) -> tuple[str, str, str]:
+    """The source's kind, the URL to fetch and its item kind: as given, or detected."""
+    if given["kind"] != "auto":
+        return given["kind"], url, given["item_kind"] or "job"
+    if credentials is not None and credentials.kind == "form":
+        raise click.UsageError("give --kind for a source behind a login form")
+    from catalog.sources import SourceRef
+    from crawlers.detect import detect, detect_from_url
+    from crawlers.probe import fetch_once
+
+    found = detect_from_url(url)
+    if found is None:
+        fetched = fetch_once(
+            settings, SourceRef(0, url, "auto", "job", None, None, {}, credentials)
+        )
+        found = detect(fetched.url, fetched.body, fetched.content_type)
+    if found.url != url:
+        check_source_url(found.url, settings.crawl_allow_loopback)
+    item_kind = given["item_kind"] or found.item_kind
+    click.echo(f"found {found.found}: adding it as a {found.kind} source of {item_kind}s")
+    return found.kind, found.url, item_kind
+
+
+def parse_options(kind: str, pairs: tuple[str, ...]) -> dict[str, Any]:
+    """KEY=VALUE pairs as a dict (true/false and numbers read as such), checked for the kind."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--option")
+        options[key.strip()] = _option_value(value.strip())
+    if kind == "html":
+        from crawlers.html_lists import InvalidListOptions, ListOptions
+
+        try:
+            ListOptions.from_dict(options)
+        except InvalidListOptions as exc:
+            raise click.BadParameter(str(exc), param_hint="--option") from exc
+    return options
+
+
+def _option_value(value: str) -> Any:
+    lowered = value.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    return int(value) if value.isdigit() else value
 
 
 @source.command("list")

@@ -78,7 +78,8 @@ def crawl(settings: Settings, include_not_due: bool, source_ids: tuple[int, ...]
     click.echo(
         f"crawled {report.sources} sources: {report.ok} fetched, {report.not_modified} not "
         f"modified, {report.failed} failed; {report.items_new} new items, "
-        f"{report.items_changed} changed"
+        f"{report.items_changed} changed, {report.items_merged} matched to items from other "
+        f"sources, {report.items_taken_down} taken down, {report.items_expired} expired"
     )
     if report.failed or report.unaccounted:
         raise click.exceptions.Exit(exits.PARTIAL)

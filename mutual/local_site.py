@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 CONTENT_TYPES = {
     ".rss": "application/rss+xml; charset=utf-8",
@@ -47,6 +47,13 @@ class LocalSite:
     raw: dict[str, tuple[bytes, dict[str, str]]] = field(default_factory=dict)
     # Paths whose body is sent one byte every so many seconds (a server that drips), for tests.
     drip: dict[str, float] = field(default_factory=dict)
+    # Paths answered with a status and headers instead of a file (a 429 with Retry-After).
+    failures: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict)
+    # Member-only areas: a path prefix and the credential it needs, either the exact
+    # Authorization header ("Basic ...", "Bearer ...") or a cookie ("session=...").
+    gates: dict[str, str] = field(default_factory=dict)
+    # Login forms: path -> (user name, password, the cookie a good sign-in sets).
+    logins: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -85,14 +92,7 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
-        if path in self.owner.redirects:
-            self._redirect(path, self.owner.redirects[path])
-            return
-        if path in self.owner.raw:
-            self._send_raw(path, *self.owner.raw[path])
-            return
-        if path in self.owner.drip:
-            self._drip(path, self.owner.drip[path])
+        if not self._admitted(path) or self._answered_specially(path):
             return
         body, content_type = self._load(path)
         if body is None:
@@ -100,9 +100,55 @@ class SiteHandler(BaseHTTPRequestHandler):
             return
         etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
         if self.headers.get("If-None-Match") == etag:
-            self._send(304, b"", None, path, etag)
+            self._send(304, b"", None, path, etag=etag)
             return
-        self._send(200, body, content_type, path, etag)
+        self._send(200, body, content_type, path, etag=etag)
+
+    def _answered_specially(self, path: str) -> bool:
+        """Answer a path the test or demo set up (login form, failure, redirect, raw, drip)."""
+        owner = self.owner
+        if path in owner.logins:
+            self._send(200, LOGIN_FORM.encode(), CONTENT_TYPES[".html"], path)
+        elif path in owner.failures:
+            status, headers = owner.failures[path]
+            self._send(status, b"", "text/plain", path, extra=headers)
+        elif path in owner.redirects:
+            self._redirect(path, owner.redirects[path])
+        elif path in owner.raw:
+            self._send_raw(path, *owner.raw[path])
+        elif path in owner.drip:
+            self._drip(path, owner.drip[path])
+        else:
+            return False
+        return True
+
+    def do_POST(self) -> None:
+        path = unquote(urlsplit(self.path).path)
+        length = min(int(self.headers.get("Content-Length") or 0), 10_000)
+        form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
+        if path not in self.owner.logins:
+            self._send(405, b"", "text/plain", path)
+            return
+        username, password, cookie = self.owner.logins[path]
+        given = {key: values[0] for key, values in form.items()}
+        expected = {"username": username, "password": password, "csrf": CSRF_TOKEN}
+        if any(given.get(key) != value for key, value in expected.items()):
+            self._send(200, LOGIN_FORM.encode(), CONTENT_TYPES[".html"], path)
+            return
+        self._send(302, b"", None, path, extra={"Location": "/", "Set-Cookie": f"{cookie}; Path=/"})
+
+    def _admitted(self, path: str) -> bool:
+        """False (and a 401 sent) when `path` is member-only and the request lacks the key."""
+        for prefix, needed in self.owner.gates.items():
+            if path.startswith(prefix):
+                has = self.headers.get("Authorization") == needed or needed in (
+                    self.headers.get("Cookie") or ""
+                )
+                if not has:
+                    headers = {"WWW-Authenticate": 'Basic realm="members"'}
+                    self._send(401, b"members only", "text/plain", path, extra=headers)
+                    return False
+        return True
 
     def _load(self, path: str) -> tuple[bytes | None, str]:
         root = self.owner.root.resolve()
@@ -147,10 +193,19 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def _send(
-        self, status: int, body: bytes, content_type: str | None, path: str, etag: str = ""
+        self,
+        status: int,
+        body: bytes,
+        content_type: str | None,
+        path: str,
+        *,
+        etag: str = "",
+        extra: dict[str, str] | None = None,
     ) -> None:
         self.owner.requests.append(RequestRecord(path, dict(self.headers.items()), status))
         self.send_response(status)
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         if content_type:
             self.send_header("Content-Type", content_type)
         if etag:
@@ -159,6 +214,15 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(body)
+
+
+CSRF_TOKEN = "local-site-csrf"  # noqa: S105 -- a fixed token is the point: tests check it is sent
+LOGIN_FORM = f"""<!doctype html><html lang=en><title>Member sign-in</title>
+<h1>Member sign-in</h1><form method=post action="">
+<input type=hidden name=csrf value="{CSRF_TOKEN}">
+<label>User name <input name=username></label>
+<label>Password <input type=password name=password></label>
+<button>Sign in</button></form></html>"""
 
 
 def _placeholder_page(path: str) -> bytes:

@@ -66,6 +66,22 @@ class Settings:
     crawl_max_bytes: int = _setting(10_000_000, "Largest response body, after decompression.")
     crawl_delay: float = _setting(1.0, "Seconds between two requests to the same host.")
     crawl_concurrency_per_host: int = _setting(2, "Parallel requests to one host.")
+    crawl_max_pages: int = _setting(
+        50, "Most pages fetched for one source in one crawl (list pages, sitemap pages, details)."
+    )
+    calendar_horizon_days: int = _setting(
+        180, "How far ahead recurring calendar events are expanded into occurrences."
+    )
+    calendar_max_occurrences: int = _setting(
+        200, "Most event occurrences taken from one calendar in one crawl."
+    )
+    credentials_key: str = _setting(
+        "",
+        "Key encrypting member-only sources' credentials at rest (a long random string, e.g. "
+        "from `python -c 'import secrets; print(secrets.token_urlsafe(32))'`). Needed to add or "
+        "crawl a source that signs in; changing it makes stored credentials unreadable.",
+        secret=True,
+    )
     web_host: str = _setting("127.0.0.1", "Address `mutual serve` listens on.")
     web_port: int = _setting(8000, "Port `mutual serve` listens on.")
     secret_key: str = _setting(

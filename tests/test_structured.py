@@ -29,7 +29,7 @@ def _page(*blocks: Any, extra: str = "") -> bytes:
     """A page holding each block as one JSON-LD script (strings are written as they are)."""
     scripts = "".join(
         '<script type="application/ld+json">'
-        + (block if isinstance(block, str) else json.dumps(block))
+        + (block if isinstance(block, str) else json.dumps(block, ensure_ascii=False))
         + "</script>"
         for block in blocks
     )
@@ -374,3 +374,17 @@ def test_bodies_that_are_not_pages_are_refused_without_crashing(body: bytes) -> 
     assert structured_types(f"{BASE}/x", body) == set()
     with pytest.raises(NoStructuredData):
         parse(f"{BASE}/x", body, now=NOW)
+
+
+def test_a_page_in_its_declared_legacy_charset_keeps_its_accents() -> None:
+    page = _page(_job(title="Animateur café-réparation", hiringOrganization="Société Vélo"))
+    latin1 = page.replace(b"<head>", b'<head><meta charset="iso-8859-1">').decode()
+    [item] = parse(f"{BASE}/j", latin1.encode("latin-1"), now=NOW).items
+    assert item.title == "Animateur café-réparation"
+    assert item.organisation == "Société Vélo"
+
+
+def test_a_utf16_page_with_a_byte_order_mark_is_read() -> None:
+    page = _page(_job(title="Coordinatrice bénévoles")).decode()
+    [item] = parse(f"{BASE}/j", page.encode("utf-16"), now=NOW).items
+    assert item.title == "Coordinatrice bénévoles"

@@ -1,0 +1,58 @@
+"""Which pure parser reads a body, by the kind of source it came from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from catalog.sources import SourceRef
+from crawlers import ats, calendars, feeds, resources, structured
+from crawlers.results import ParseResult
+from mutual.settings import Settings
+
+# Each parser's "this body is not what I read" error: the source failed, with that message.
+UNREADABLE = (
+    feeds.NotAFeed,
+    calendars.NotACalendar,
+    ats.NotAJobBoard,
+    structured.NoStructuredData,
+    resources.NoMainText,
+)
+
+
+def parse_body(
+    source: SourceRef,
+    url: str,
+    body: bytes,
+    settings: Settings,
+    *,
+    content_type: str | None = None,
+    now: datetime | None = None,
+) -> ParseResult:
+    """Items in `body`, fetched from `url` for a single-body source (not html or sitemap)."""
+    if source.kind == "feed":
+        result = feeds.parse(url, body, source.item_kind, now=now, content_type=content_type)
+        return ParseResult(result.items, result.warnings, result.complete, (), result.title)
+    if source.kind == "calendar":
+        return calendars.parse(
+            url,
+            body,
+            now=now,
+            horizon_days=settings.calendar_horizon_days,
+            max_occurrences=settings.calendar_max_occurrences,
+        )
+    if source.kind == "jobboard":
+        return ats.parse(url, body, now=now)
+    if source.kind == "structured":
+        return structured.parse(url, body, now=now)
+    if source.kind == "resource":
+        return resources.parse(url, body, now=now)
+    raise ValueError(f"source kind {source.kind!r} is not read from a single body")
+
+
+def parse_page(
+    source: SourceRef, url: str, body: bytes, now: datetime | None = None
+) -> ParseResult:
+    """A page a sitemap listed: structured postings or events, or the page as a resource."""
+    if source.item_kind == "resource":
+        return resources.parse(url, body, now=now)
+    return structured.parse(url, body, now=now)

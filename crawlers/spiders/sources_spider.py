@@ -1,0 +1,324 @@
+"""Fetches every kind of source and reports one outcome per source to the catalog pipeline.
+
+A source may take several requests (a login form, the pages of a list, detail pages, the pages
+a sitemap names); a SourceRun counts the requests still out and reports the source when the
+last one is back, so the catalog gets all of a source's items in one transaction or none.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from scrapy import FormRequest, Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from catalog.credentials import Credentials
+from catalog.records import FetchInfo, ParsedItem
+from catalog.sources import SourceRef
+from crawlers import html_lists, sitemaps
+from crawlers.outcomes import SourceFailed, SourceFetched
+from crawlers.parsers import UNREADABLE, parse_body, parse_page
+from crawlers.results import ParseResult
+from crawlers.retry_after import retry_after_seconds
+from mutual.settings import Settings
+
+log = logging.getLogger(__name__)
+Outcome = SourceFetched | SourceFailed
+Callback = Callable[[Response], Iterator[Any]]
+
+ACCEPT = {
+    "feed": "application/atom+xml, application/rss+xml, application/feed+json, "
+    "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1",
+    "calendar": "text/calendar, */*;q=0.1",
+    "jobboard": "application/json, */*;q=0.1",
+    "sitemap": "application/xml, text/xml, */*;q=0.1",
+}
+HTML_ACCEPT = "text/html, application/xhtml+xml, */*;q=0.1"
+
+
+class LoginFailed(ValueError):
+    """The login page has no form to sign in with."""
+
+
+@dataclass
+class SourceRun:
+    """One source's crawl in progress."""
+
+    source: SourceRef
+    info: FetchInfo | None = None
+    items: list[ParsedItem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    pending: int = 0
+    requested: int = 0
+    complete: bool = True
+    failure: SourceFailed | None = None
+
+    def add(self, result: ParseResult) -> None:
+        self.items.extend(result.items)
+        self.warnings.extend(result.warnings)
+        self.complete = self.complete and result.complete
+
+    def outcome(self) -> Outcome:
+        if self.failure is not None:
+            return self.failure
+        if self.info is None:  # cannot happen: every request ends in a callback or errback
+            return SourceFailed(self.source.id, "no response recorded")
+        info = replace(self.info, warnings=tuple(dict.fromkeys(self.warnings))[:20])
+        return SourceFetched(self.source.id, info, self.items, self.complete)
+
+
+class SourcesSpider(Spider):
+    """`mutual crawl` runs it with the due sources; `scrapy crawl mutual` selects them itself."""
+
+    name = "mutual"
+    mutual: Settings
+
+    def __init__(self, sources: list[SourceRef] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sources = sources
+        self.runs: dict[int, SourceRun] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourcesSpider:
+        spider: SourcesSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.mutual = crawler.settings["MUTUAL_SETTINGS"]
+        return spider
+
+    async def start(self) -> AsyncIterator[Request | SourceFailed]:
+        if self.sources is None:
+            from crawlers.run import select_sources  # noqa: PLC0415 -- run imports this module
+
+            self.sources = select_sources(self.mutual)
+        for source in self.sources:
+            if source.unusable:
+                yield SourceFailed(source.id, source.unusable)
+                continue
+            run = self.runs[source.id] = SourceRun(source)
+            for request in self._first_requests(run):
+                yield request
+
+    # -- requests -------------------------------------------------------------------------
+
+    def _request(self, run: SourceRun, url: str, callback: Callback, **meta: Any) -> Request | None:
+        """A request for `run`, counted; None once the source's page cap is reached."""
+        if run.requested >= self.mutual.crawl_max_pages:
+            run.complete = False
+            run.warnings.append(f"stopped at {self.mutual.crawl_max_pages} pages (crawl_max_pages)")
+            return None
+        run.requested += 1
+        run.pending += 1
+        accept = ACCEPT.get(run.source.kind, HTML_ACCEPT) if not meta.get("html") else HTML_ACCEPT
+        return Request(
+            url,
+            headers={"Accept": accept},
+            callback=callback,
+            errback=self.on_error,
+            dont_filter=True,
+            meta={"source": run.source, "cookiejar": run.source.id, **meta},
+        )
+
+    def _first_requests(self, run: SourceRun) -> Iterator[Request]:
+        credentials = run.source.credentials
+        if credentials is not None and credentials.kind == "form":
+            request = self._request(run, credentials.login_url, self.parse_login, html=True)
+        else:
+            request = self._conditional(run)
+        if request is not None:
+            yield request
+
+    def _conditional(self, run: SourceRun) -> Request | None:
+        """The source's own URL, letting the server answer 304 when nothing changed."""
+        request = self._request(run, run.source.url, self.parse_first, first=True)
+        if request is None:
+            return None
+        if run.source.etag:
+            request.headers["If-None-Match"] = run.source.etag
+        if run.source.last_modified:
+            request.headers["If-Modified-Since"] = run.source.last_modified
+        request.meta["handle_httpstatus_list"] = [304]
+        return request
+
+    # -- callbacks --------------------------------------------------------------------------
+
+    def parse_login(self, response: Response) -> Iterator[Any]:
+        run = self._run(response)
+        yield from self._settle(run, lambda: [self._login_form(run, response)])
+
+    def _login_form(self, run: SourceRun, response: Response) -> Request:
+        """The login page's form filled in with the source's credentials (hidden fields, such
+        as a CSRF token, kept as the page set them)."""
+        credentials = _form_credentials(run.source)
+        try:
+            if not isinstance(response, TextResponse):
+                raise ValueError("not an HTML page")
+            form = FormRequest.from_response(
+                response,
+                formxpath=f'//form[.//input[@name="{credentials.password_field}"]]',
+                formdata={
+                    credentials.username_field: credentials.username,
+                    credentials.password_field: credentials.secret,
+                },
+                callback=self.after_login,
+                errback=self.on_error,
+                dont_filter=True,
+                meta={"source": run.source, "cookiejar": run.source.id},
+            )
+        except ValueError as exc:
+            raise LoginFailed(f"no login form at {response.url}: {exc}") from exc
+        run.requested += 1
+        run.pending += 1
+        return form
+
+    def after_login(self, response: Response) -> Iterator[Any]:
+        run = self._run(response)
+        credentials = _form_credentials(run.source)
+        if response.css(f'input[name="{credentials.password_field}"]'):
+            run.failure = SourceFailed(
+                run.source.id, f"sign-in refused at {credentials.login_url} (the form came back)"
+            )
+            yield from self._settle(run, list)
+            return
+        yield from self._settle(run, lambda: [self._conditional(run)])
+
+    def parse_first(self, response: Response) -> Iterator[Any]:
+        run = self._run(response)
+        run.info = FetchInfo(
+            response.status, _header(response, b"ETag"), _header(response, b"Last-Modified")
+        )
+        if response.status == 304:
+            yield from self._settle(run, list)
+            return
+        yield from self._settle(run, lambda: self._read(run, response, page=1))
+
+    def parse_list_page(self, response: Response) -> Iterator[Any]:
+        run = self._run(response)
+        page = int(response.meta.get("page", 1))
+        yield from self._settle(run, lambda: self._read(run, response, page))
+
+    def parse_detail(self, response: Response) -> Iterator[Any]:
+        run = self._run(response)
+        index: int = response.meta["listed"]
+        options = html_lists.ListOptions.from_dict(run.source.options)
+        run.items[index] = html_lists.parse_detail(
+            response.url, response.body, options, run.items[index]
+        )
+        yield from self._settle(run, list)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        run = self._run(response)
+        yield from self._settle(run, lambda: self._read_sitemap(run, response))
+
+    def parse_sitemap_page(self, response: Response) -> Iterator[Any]:
+        run = self._run(response)
+        try:
+            run.add(replace(parse_page(run.source, response.url, response.body), complete=True))
+        except UNREADABLE as exc:
+            run.warnings.append(f"{response.url}: {exc}")
+        yield from self._settle(run, list)
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        run = self.runs[request.meta["source"].id]
+        error, status, retry_after = _describe_failure(failure)
+        if request.meta.get("first") or request.callback == self.after_login:
+            run.failure = SourceFailed(run.source.id, error, status, retry_after)
+        elif request.callback == self.parse_login:
+            run.failure = SourceFailed(run.source.id, f"login page: {error}", status)
+        else:  # a later page: keep what the others gave, but the listing is not whole
+            run.complete = False
+            run.warnings.append(error)
+        yield from self._settle(run, list)
+
+    # -- reading bodies ---------------------------------------------------------------------
+
+    def _read(self, run: SourceRun, response: Response, page: int) -> list[Request | None]:
+        kind = run.source.kind
+        if kind == "html":
+            return self._read_list(run, response, page)
+        if kind == "sitemap":
+            return self._read_sitemap(run, response)
+        content_type = _header(response, b"Content-Type")
+        run.add(
+            parse_body(
+                run.source, response.url, response.body, self.mutual, content_type=content_type
+            )
+        )
+        return []
+
+    def _read_list(self, run: SourceRun, response: Response, page: int) -> list[Request | None]:
+        options = html_lists.ListOptions.from_dict(run.source.options)
+        result = html_lists.parse(
+            response.url, response.body, options, page=page, max_pages=self.mutual.crawl_max_pages
+        )
+        first_new = len(run.items)
+        run.add(replace(result, complete=True))
+        by_url = {item.url: first_new + i for i, item in enumerate(result.items)}
+        requests: list[Request | None] = []
+        for url in result.follow:
+            if url in by_url:
+                requests.append(self._request(run, url, self.parse_detail, listed=by_url[url]))
+            else:
+                requests.append(self._request(run, url, self.parse_list_page, page=page + 1))
+        return requests
+
+    def _read_sitemap(self, run: SourceRun, response: Response) -> list[Request | None]:
+        result = sitemaps.parse(
+            response.url,
+            response.body,
+            pattern=run.source.options.get("pattern"),
+            max_urls=self.mutual.crawl_max_pages,
+        )
+        run.warnings.extend(result.warnings)
+        requests = [self._request(run, url, self.parse_sitemap) for url in result.sitemaps]
+        pages = (url for url, _lastmod in result.pages)
+        requests += [self._request(run, url, self.parse_sitemap_page, html=True) for url in pages]
+        return requests
+
+    # -- bookkeeping ------------------------------------------------------------------------
+
+    def _run(self, response: Response) -> SourceRun:
+        return self.runs[response.meta["source"].id]
+
+    def _settle(
+        self, run: SourceRun, step: Callable[[], Iterable[Request | None]]
+    ) -> Iterator[Request | Outcome]:
+        """Run one step of a source's crawl, then report the source if nothing is left out."""
+        run.pending -= 1
+        if run.failure is None:
+            try:
+                yield from (request for request in step() if request is not None)
+            except UNREADABLE as exc:
+                status = run.info.status if run.info else None
+                run.failure = SourceFailed(run.source.id, str(exc), status)
+            except (html_lists.InvalidListOptions, sitemaps.NotASitemap, LoginFailed) as exc:
+                run.failure = SourceFailed(run.source.id, str(exc))
+        if run.pending == 0:
+            yield run.outcome()
+
+
+def _form_credentials(source: SourceRef) -> Credentials:
+    if source.credentials is None:
+        raise ValueError(f"source #{source.id} signs in with a form but has no credentials")
+    return source.credentials
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _describe_failure(failure: Failure) -> tuple[str, int | None, int | None]:
+    """The error in words, the HTTP status if any, and how long the server asked us to wait."""
+    request = failure.request  # type: ignore[attr-defined]
+    if isinstance(failure.value, HttpError):
+        response = failure.value.response
+        wait = retry_after_seconds(_header(response, b"Retry-After"))
+        asked = f"; server asks to retry after {wait} s" if wait is not None else ""
+        return f"HTTP {response.status} from {request.url}{asked}", response.status, wait
+    return f"{type(failure.value).__name__}: {failure.value}", None, None
