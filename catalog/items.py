@@ -7,8 +7,9 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalog.duplicates import Fingerprint, dedupe_block, fingerprint, same_posting
@@ -264,10 +265,22 @@ def _count_misses(
 ) -> int:
     """Count a miss for each of the source's items not in its complete listing; an item that
     every source has missed twice in a row was taken down and leaves the default search."""
+    query = select(Sighting).where(Sighting.source_id == source.id, Sighting.item_id.not_in(listed))
+    return _miss(session, query, changed)
+
+
+def count_unchanged_listing(session: Session, source: Source) -> int:
+    """A 304 Not Modified repeats the last listing: the items it lacked are missed again."""
+    changed: dict[str, Item] = {}
+    query = select(Sighting).where(Sighting.source_id == source.id, Sighting.missed > 0)
+    taken_down = _miss(session, query, changed)
+    _log_changes(session, changed.values(), utcnow())
+    return taken_down
+
+
+def _miss(session: Session, query: Select[Any], changed: dict[str, Item]) -> int:
     missing = session.scalars(
-        select(Sighting)
-        .where(Sighting.source_id == source.id, Sighting.item_id.not_in(listed))
-        .options(selectinload(Sighting.item).selectinload(Item.sightings))
+        query.options(selectinload(Sighting.item).selectinload(Item.sightings))
     )
     taken_down = 0
     for sighting in missing:

@@ -10,7 +10,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from catalog.db import make_engine, session_factory, transaction
-from catalog.items import expire_items, store_items
+from catalog.items import count_unchanged_listing, expire_items, store_items
 from catalog.sources import Backoff, get_source, record_fetch_failure, record_fetch_success
 from crawlers.enrich import enrich
 from crawlers.outcomes import SourceFailed, SourceFetched
@@ -51,6 +51,7 @@ class CatalogPipeline:
             source = get_source(session, outcome.source_id)
             if outcome.info.status == 304:
                 record_fetch_success(session, source, outcome.info, self.backoff, 0)
+                self._count("items_taken_down", count_unchanged_listing(session, source))
                 self._count("sources_not_modified")
                 self.progress(f"source #{source.id}: not modified (304)")
                 return

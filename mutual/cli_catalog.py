@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from catalog.credentials import Credentials
+    from catalog.models import Source
 
 # Kept here, not imported from catalog.sources, so that `--help` needs no database library.
 SOURCE_KINDS = ("feed", "calendar", "jobboard", "structured", "html", "sitemap", "resource")
@@ -266,29 +267,63 @@ def _option_value(value: str) -> Any:
     return int(value) if value.isdigit() else value
 
 
+def source_health(source: Source) -> dict[str, Any]:
+    """What `source list` and `source show` print of a source: never its credentials."""
+    if source.paused:
+        health = "paused"
+    elif source.last_fetched_at is None:
+        health = "never fetched"
+    elif source.error_count:
+        health = f"failing x{source.error_count}"
+    else:
+        health = "ok"
+    return {
+        "id": source.id,
+        "community": source.community.slug,
+        "title": source.title,
+        "kind": source.kind,
+        "item_kind": source.item_kind,
+        "url": source.url,
+        "access": source.access,
+        "auth": source.auth_kind,
+        "options": source.options or {},
+        "health": health,
+        "status": source.last_status or "-",
+        "failures": source.error_count,
+        "items": source.items_seen,
+        "last_attempt": source.last_fetched_at,
+        "last_success": source.last_success_at,
+        "next_fetch": source.next_fetch_at,
+        "last_error": source.last_error or "",
+    }
+
+
 @source.command("list")
 @click.option("--community", "community_slug", help="Only this community's sources.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_obj
 def source_list(settings: Settings, community_slug: str | None, as_json: bool) -> None:
-    """List sources with their fetch health."""
+    """List sources with their fetch health (see `source show ID` for one in full)."""
     from catalog.sources import list_sources
 
     with catalog_session(settings) as session:
-        rows = [
-            {
-                "id": s.id,
-                "community": s.community.slug,
-                "kind": s.kind,
-                "url": s.url,
-                "access": s.access,
-                "status": s.last_status or "-",
-                "errors": s.error_count,
-                "items": s.items_seen,
-                "last_success": s.last_success_at,
-                "next_fetch": s.next_fetch_at,
-                "last_error": s.last_error or "",
-            }
-            for s in list_sources(session, community_slug)
-        ]
-    print_rows(rows, as_json, ["id", "community", "kind", "status", "errors", "items", "url"])
+        rows = [source_health(s) for s in list_sources(session, community_slug)]
+    columns = ["id", "community", "kind", "health", "status", "items", "url"]
+    print_rows(rows, as_json, columns)
+
+
+@source.command("show")
+@click.argument("source_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_obj
+def source_show(settings: Settings, source_id: int, as_json: bool) -> None:
+    """Everything known about source SOURCE_ID: health, last error, next fetch, options."""
+    from catalog.sources import get_source
+
+    with catalog_session(settings) as session:
+        row = source_health(get_source(session, source_id))
+    if as_json:
+        click.echo(json.dumps(row, indent=2, default=str))
+        return
+    for key, value in row.items():
+        click.echo(f"{key.replace('_', ' '):>13}: {value if value not in ('', None) else '-'}")

@@ -30,12 +30,16 @@ def es_script(action: str) -> subprocess.CompletedProcess[str]:
 
 
 def run_mutual(
-    settings: Settings, *args: str, check: bool = True, timeout: float = 180
+    settings: Settings,
+    *args: str,
+    check: bool = True,
+    timeout: float = 180,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `mutual ARGS...` in a fresh process, as a user would."""
+    """Run `mutual ARGS...` in a fresh process, as a user would (`env` added to its settings)."""
     result = subprocess.run(
         [sys.executable, "-m", "mutual", *args],
-        env=settings_env(settings),
+        env={**settings_env(settings), **(env or {})},
         cwd=REPO,
         capture_output=True,
         text=True,

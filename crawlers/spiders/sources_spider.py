@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urljoin
 
 from scrapy import FormRequest, Request, Spider
 from scrapy.crawler import Crawler
@@ -167,7 +168,14 @@ class SourcesSpider(Spider):
                 callback=self.after_login,
                 errback=self.on_error,
                 dont_filter=True,
-                meta={"source": run.source, "cookiejar": run.source.id},
+                # The answer to a sign-in is judged here: a redirect (to wherever the site
+                # sends members) with its session cookie, or the form again when refused.
+                meta={
+                    "source": run.source,
+                    "cookiejar": run.source.id,
+                    "dont_redirect": True,
+                    "handle_httpstatus_list": [301, 302, 303, 307, 308],
+                },
             )
         except ValueError as exc:
             raise LoginFailed(f"no login form at {response.url}: {exc}") from exc
@@ -178,7 +186,12 @@ class SourcesSpider(Spider):
     def after_login(self, response: Response) -> Iterator[Any]:
         run = self._run(response)
         credentials = _form_credentials(run.source)
-        if response.css(f'input[name="{credentials.password_field}"]'):
+        location = (_header(response, b"Location") or "").split("?")[0]
+        back_to_form = location and urljoin(response.url, location) == credentials.login_url
+        form_again = isinstance(response, TextResponse) and response.css(
+            f'input[name="{credentials.password_field}"]'
+        )
+        if back_to_form or form_again:
             run.failure = SourceFailed(
                 run.source.id, f"sign-in refused at {credentials.login_url} (the form came back)"
             )
