@@ -10,7 +10,7 @@ from flask import Flask, Response
 from indexer.client import make_client
 from indexer.names import IndexNames
 from mutual.settings import Settings, load_settings
-from webapp import health, search_page
+from webapp import health, search_page, sources_page
 from webapp.services import Services
 
 CONTENT_SECURITY_POLICY = (
@@ -38,6 +38,7 @@ def create_app(
     )
     app.register_blueprint(search_page.blueprint)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(sources_page.blueprint)
     app.after_request(_security_headers)
     return app
 
