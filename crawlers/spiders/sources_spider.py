@@ -71,7 +71,9 @@ class SourceRun:
         if self.info is None:  # cannot happen: every request ends in a callback or errback
             return SourceFailed(self.source.id, "no response recorded")
         info = replace(self.info, warnings=tuple(dict.fromkeys(self.warnings))[:20])
-        return SourceFetched(self.source.id, info, self.items, self.complete)
+        # An archive of articles lists the latest few: leaving one out is not taking it down.
+        complete = self.complete and self.source.item_kind != "resource"
+        return SourceFetched(self.source.id, info, self.items, complete)
 
 
 class SourcesSpider(Spider):
@@ -217,7 +219,7 @@ class SourcesSpider(Spider):
     def parse_detail(self, response: Response) -> Iterator[Any]:
         run = self._run(response)
         index: int = response.meta["listed"]
-        options = html_lists.ListOptions.from_dict(run.source.options)
+        options = _list_options(run.source)
         run.items[index] = html_lists.parse_detail(
             response.url, response.body, options, run.items[index]
         )
@@ -265,12 +267,14 @@ class SourcesSpider(Spider):
         return []
 
     def _read_list(self, run: SourceRun, response: Response, page: int) -> list[Request | None]:
-        options = html_lists.ListOptions.from_dict(run.source.options)
+        options = _list_options(run.source)
         result = html_lists.parse(
             response.url, response.body, options, page=page, max_pages=self.mutual.crawl_max_pages
         )
         first_new = len(run.items)
-        run.add(replace(result, complete=True))
+        # Pages are whole when all of them were read; an empty one may be a redesign that broke
+        # the selectors, and must not take every item down.
+        run.add(replace(result, complete=bool(result.items)))
         by_url = {item.url: first_new + i for i, item in enumerate(result.items)}
         requests: list[Request | None] = []
         for url in result.follow:
@@ -313,6 +317,11 @@ class SourcesSpider(Spider):
                 run.failure = SourceFailed(run.source.id, str(exc))
         if run.pending == 0:
             yield run.outcome()
+
+
+def _list_options(source: SourceRef) -> html_lists.ListOptions:
+    """The source's selectors; its entries are of the source's item kind unless it says."""
+    return html_lists.ListOptions.from_dict({"kind": source.item_kind, **source.options})
 
 
 def _form_credentials(source: SourceRef) -> Credentials:
