@@ -406,3 +406,23 @@ def test_scrapy_crawl_runs_the_same_crawl(catalog: Settings, site: LocalSite) ->
     assert result.returncode == 0, result.stderr
     assert _source_row(catalog, 1)["items"] == 3
     assert len(_items(catalog)) == 3
+
+
+def test_a_source_stops_at_its_page_cap_and_takes_nothing_down(
+    catalog: Settings, site: LocalSite
+) -> None:
+    capped = replace(catalog, crawl_max_pages=1)
+    (site.root / "careers").mkdir()
+    shutil.copy(FIXTURES / "html_lists" / "careers-page2.html", site.root / "careers" / "index.jsp")
+    run_mutual(capped, "community", "add", "Trap Network", "--slug", "trap")
+    _add(capped, "trap", f"{site.base_url}/html_lists/careers.html", "--kind", "html",
+         *_options(HTML_OPTIONS))  # fmt: skip
+    run_mutual(capped, "crawl")
+    row = _source_row(capped, 1)
+    assert "stopped at 1 pages" in row["last_error"]
+    assert not site.requests_for("/careers/index.jsp")
+    first_page = len(_items(capped))
+    # Page 1 alone is not the whole listing: crawling it again takes nothing down.
+    run_mutual(capped, "crawl", "--all")
+    run_mutual(capped, "crawl", "--all")
+    assert [i.status for i in _items(capped)] == ["active"] * first_page

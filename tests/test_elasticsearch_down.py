@@ -19,7 +19,9 @@ def test_crawl_while_elasticsearch_is_down_then_index_when_back(
     catalog: Settings, site: LocalSite
 ) -> None:
     run_mutual(catalog, "community", "add", "Riverside Alumni", "--slug", "riverside")
-    run_mutual(catalog, "source", "add", "riverside", f"{site.base_url}/alumni/jobs.atom")
+    run_mutual(
+        catalog, "source", "add", "riverside", f"{site.base_url}/alumni/jobs.atom", "--kind", "feed"
+    )
     stopped = es_script("stop")
     try:
         assert es_script("status").returncode != 0, stopped.stderr

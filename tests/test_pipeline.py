@@ -22,8 +22,24 @@ from tests.helpers import run_mutual
 def _add_sources(settings: Settings, site: LocalSite) -> None:
     run_mutual(settings, "community", "add", "Society of Healthcare Accountants", "--slug", "shca")
     run_mutual(settings, "community", "add", "Riverside Alumni", "--slug", "riverside")
-    run_mutual(settings, "source", "add", "shca", f"{site.base_url}/association/careers.rss")
-    run_mutual(settings, "source", "add", "riverside", f"{site.base_url}/alumni/jobs.atom")
+    run_mutual(
+        settings,
+        "source",
+        "add",
+        "shca",
+        f"{site.base_url}/association/careers.rss",
+        "--kind",
+        "feed",
+    )
+    run_mutual(
+        settings,
+        "source",
+        "add",
+        "riverside",
+        f"{site.base_url}/alumni/jobs.atom",
+        "--kind",
+        "feed",
+    )
 
 
 def _search(settings: Settings, query: str) -> dict:  # type: ignore[type-arg]
@@ -103,8 +119,10 @@ def test_a_failing_source_is_recorded_and_others_still_crawled(
 ) -> None:
     _add_sources(catalog, site)
     run_mutual(catalog, "community", "add", "Broken Club", "--slug", "broken")
-    run_mutual(catalog, "source", "add", "broken", f"{site.base_url}/gone.rss")
-    run_mutual(catalog, "source", "add", "broken", f"{site.base_url}/not-a-feed.html")
+    run_mutual(catalog, "source", "add", "broken", f"{site.base_url}/gone.rss", "--kind", "feed")
+    run_mutual(
+        catalog, "source", "add", "broken", f"{site.base_url}/not-a-feed.html", "--kind", "feed"
+    )
 
     crawl = run_mutual(catalog, "crawl", check=False)
     assert crawl.returncode == 3
@@ -119,14 +137,14 @@ def test_a_failing_source_is_recorded_and_others_still_crawled(
         assert sources["careers.rss"].error_count == 0
         assert session.scalar(select(func.count()).select_from(Item)) == 4
     listing = json.loads(run_mutual(catalog, "source", "list", "--json").stdout)
-    assert {row["errors"] for row in listing} == {0, 1}
+    assert {row["failures"] for row in listing} == {0, 1}
 
 
 def test_redirect_to_a_private_address_is_refused(catalog: Settings, site: LocalSite) -> None:
     run_mutual(catalog, "community", "add", "Trap", "--slug", "trap")
     (Path(site.root) / "redirect.rss").write_text("placeholder")
     site.redirects["/redirect.rss"] = "http://169.254.169.254/latest/meta-data/"
-    run_mutual(catalog, "source", "add", "trap", f"{site.base_url}/redirect.rss")
+    run_mutual(catalog, "source", "add", "trap", f"{site.base_url}/redirect.rss", "--kind", "feed")
     crawl = run_mutual(catalog, "crawl", check=False)
     assert crawl.returncode == 3
     listing = json.loads(run_mutual(catalog, "source", "list", "--json").stdout)
@@ -136,7 +154,9 @@ def test_redirect_to_a_private_address_is_refused(catalog: Settings, site: Local
 
 def test_source_add_refuses_private_addresses(catalog: Settings) -> None:
     run_mutual(catalog, "community", "add", "Trap", "--slug", "trap")
-    refused = run_mutual(catalog, "source", "add", "trap", "http://10.0.0.5/feed", check=False)
+    refused = run_mutual(
+        catalog, "source", "add", "trap", "http://10.0.0.5/feed", "--kind", "feed", check=False
+    )
     assert refused.returncode == 1
     assert "non-public address 10.0.0.5" in refused.stderr
 
@@ -152,7 +172,7 @@ def test_oversized_response_is_aborted_and_writes_nothing(
         f"<rss><channel><title>Big</title>{items}</channel></rss>"
     )
     run_mutual(small, "community", "add", "Big", "--slug", "big")
-    run_mutual(small, "source", "add", "big", f"{site.base_url}/huge.rss")
+    run_mutual(small, "source", "add", "big", f"{site.base_url}/huge.rss", "--kind", "feed")
     crawl = run_mutual(small, "crawl", check=False)
     assert crawl.returncode == 3
     engine = make_engine(small.resolved_database_url)
@@ -171,8 +191,10 @@ def test_a_decompression_bomb_is_aborted_at_the_cap(catalog: Settings, site: Loc
         {"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"},
     )
     run_mutual(small, "community", "add", "Bomb", "--slug", "bomb")
-    run_mutual(small, "source", "add", "bomb", f"{site.base_url}/bomb.rss")
-    run_mutual(small, "source", "add", "bomb", f"{site.base_url}/alumni/jobs.atom")
+    run_mutual(small, "source", "add", "bomb", f"{site.base_url}/bomb.rss", "--kind", "feed")
+    run_mutual(
+        small, "source", "add", "bomb", f"{site.base_url}/alumni/jobs.atom", "--kind", "feed"
+    )
     crawl = run_mutual(small, "crawl", check=False)
     assert crawl.returncode == 3
     assert "1 fetched, 0 not modified, 1 failed; 2 new items" in crawl.stdout
@@ -190,11 +212,11 @@ def test_a_server_that_drips_is_cut_off_at_the_deadline(catalog: Settings, site:
     quick = replace(catalog, crawl_timeout=3)
     site.drip["/slow.rss"] = 0.5
     run_mutual(quick, "community", "add", "Slow", "--slug", "slow")
-    run_mutual(quick, "source", "add", "slow", f"{site.base_url}/slow.rss")
+    run_mutual(quick, "source", "add", "slow", f"{site.base_url}/slow.rss", "--kind", "feed")
     started = time.monotonic()
     crawl = run_mutual(quick, "crawl", check=False)
     assert crawl.returncode == 3
     assert time.monotonic() - started < 30
     listing = json.loads(run_mutual(quick, "source", "list", "--json").stdout)
     assert "took longer than 3" in listing[0]["last_error"]
-    assert listing[0]["errors"] == 1
+    assert listing[0]["failures"] == 1
