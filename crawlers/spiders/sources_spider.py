@@ -268,8 +268,10 @@ class SourcesSpider(Spider):
 
     def _read_list(self, run: SourceRun, response: Response, page: int) -> list[Request | None]:
         options = _list_options(run.source)
+        # The page cap is the spider's (_request counts every request of the source, detail
+        # pages included), so the parser is told to follow every next page.
         result = html_lists.parse(
-            response.url, response.body, options, page=page, max_pages=self.mutual.crawl_max_pages
+            response.url, response.body, options, page=page, max_pages=page + 1
         )
         first_new = len(run.items)
         # Pages are whole when all of them were read; an empty one may be a redesign that broke
