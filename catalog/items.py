@@ -147,26 +147,39 @@ def match_items(session: Session, by_id: dict[str, ParsedItem]) -> dict[str, Ite
 
 
 def _near_duplicates(session: Session, unmatched: dict[str, ParsedItem]) -> dict[str, Item]:
+    """Items already in the catalog that unmatched parsed items are reworded copies of.
+
+    Only the candidates' ids and fingerprints are read (a block may hold hundreds of an
+    employer's postings); whole items are loaded for the matches alone.
+    """
     blocks = {own: dedupe_block(p) for own, p in unmatched.items()}
     wanted = {b for b in blocks.values() if b}
     if not wanted:
         return {}
-    candidates: dict[str, list[Item]] = {}
-    query = (
-        select(Item)
-        .where(Item.dedupe_block.in_(wanted), Item.status == "active")
-        .options(selectinload(Item.sightings))
+    candidates: dict[str, list[tuple[str, Fingerprint]]] = {}
+    query = select(Item.id, Item.dedupe_block, Item.fingerprint).where(
+        Item.dedupe_block.in_(wanted), Item.status == "active"
     )
-    for item in session.scalars(query):
-        candidates.setdefault(item.dedupe_block, []).append(item)
-    found: dict[str, Item] = {}
+    for item_id, block, data in session.execute(query):
+        candidates.setdefault(block, []).append((item_id, Fingerprint.from_json(data)))
+    matches: dict[str, str] = {}
     for own, block in blocks.items():
         mine = fingerprint(unmatched[own])
-        for item in candidates.get(block, []):
-            if same_posting(mine, Fingerprint.from_json(item.fingerprint)):
-                found[own] = item
+        for item_id, theirs in candidates.get(block, []):
+            if same_posting(mine, theirs):
+                matches[own] = item_id
                 break
-    return found
+    if not matches:
+        return {}
+    items = {
+        item.id: item
+        for item in session.scalars(
+            select(Item)
+            .where(Item.id.in_(set(matches.values())))
+            .options(selectinload(Item.sightings))
+        )
+    }
+    return {own: items[item_id] for own, item_id in matches.items()}
 
 
 def _save_aliases(session: Session, aliases: dict[str, str]) -> None:

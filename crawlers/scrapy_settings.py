@@ -31,6 +31,9 @@ def scrapy_settings(settings: Settings, progress: Any = None) -> dict[str, Any]:
         "RANDOMIZE_DOWNLOAD_DELAY": True,
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": settings.crawl_delay,
+        # AutoThrottle's default aims at one request in flight per host, whatever
+        # CONCURRENT_REQUESTS_PER_DOMAIN says; aim at the configured concurrency instead.
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(settings.crawl_concurrency_per_host),
         "DOWNLOAD_TIMEOUT": settings.crawl_timeout,
         "DOWNLOAD_MAXSIZE": settings.crawl_max_bytes,
         "DOWNLOAD_WARNSIZE": settings.crawl_max_bytes // 2,

@@ -68,7 +68,11 @@ class LocalSite:
         class Handler(SiteHandler):
             owner = site
 
-        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
+        self._server = ThreadingHTTPServer((self.host, self.port), Handler, bind_and_activate=False)
+        # The default backlog of 5 makes a crawler's parallel connections wait a second each.
+        self._server.request_queue_size = 128
+        self._server.server_bind()
+        self._server.server_activate()
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self.base_url
