@@ -48,7 +48,12 @@ def demo(settings: Settings, site_port: int, port: int | None, no_serve: bool) -
     from indexer.client import make_client
     from indexer.names import IndexNames
     from indexer.sync import sync_index
-    from mutual.demo import demo_settings, load_demo_communities, reset_demo_index
+    from mutual.demo import (
+        configure_demo_site,
+        demo_settings,
+        load_demo_communities,
+        reset_demo_index,
+    )
     from mutual.local_site import LocalSite
 
     settings = demo_settings(settings)
@@ -57,16 +62,18 @@ def demo(settings: Settings, site_port: int, port: int | None, no_serve: bool) -
         path.unlink(missing_ok=True)
     upgrade_schema(settings.resolved_database_url)
     site = LocalSite(Path(__file__).resolve().parents[1] / "demo" / "site", port=site_port)
+    configure_demo_site(site)  # the member-only areas and login form of the demo's sources
     base_url = site.start()
     click.echo(f"demo site serving the communities' feeds at {base_url}")
     engine = make_engine(settings.resolved_database_url)
     sessions = session_factory(engine)
     with transaction(sessions) as session:
-        count = load_demo_communities(session, base_url)
+        count = load_demo_communities(session, base_url, credentials_key=settings.credentials_key)
     click.echo(f"loaded {count} demo sources")
     report = run_crawl(settings, select_sources(settings, include_not_due=True), click.echo)
     click.echo(
-        f"crawled: {report.items_new} items from {report.ok} sources ({report.failed} failed)"
+        f"crawled: {report.items_new} items from {report.ok} sources ({report.failed} failed); "
+        f"{report.items_merged} copies merged into an item another source posted"
     )
     client = make_client(settings)
     reset_demo_index(client, IndexNames(settings.index_prefix))

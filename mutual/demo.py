@@ -5,17 +5,24 @@ from __future__ import annotations
 import tomllib
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from elasticsearch import Elasticsearch
 from sqlalchemy.orm import Session
 
 from catalog.communities import add_community
+from catalog.credentials import Credentials
 from catalog.sources import add_source
 from indexer.names import IndexNames
 from mutual.errors import MutualError
+from mutual.local_site import LocalSite
 from mutual.settings import Settings
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
+# Encrypts the demo's member-only credentials when no MUTUAL_CREDENTIALS_KEY is set. Being
+# public, it protects nothing but the demo's own throw-away catalog (DATA_DIR/demo), whose
+# credentials are themselves the demo site's published ones (demo/communities.toml).
+DEMO_CREDENTIALS_KEY = "mutual-demo-key-protects-only-the-demo-catalog"
 
 
 class DemoMissing(MutualError):
@@ -31,17 +38,37 @@ def demo_settings(settings: Settings) -> Settings:
         index_prefix=f"{settings.index_prefix}-demo",
         crawl_allow_loopback=True,
         crawl_delay=0.0,
+        credentials_key=settings.credentials_key or DEMO_CREDENTIALS_KEY,
     )
 
 
-def load_demo_communities(session: Session, base_url: str, demo_dir: Path = DEMO_DIR) -> int:
-    """Add the demo's communities and sources, pointing at `base_url`; returns the source count."""
+def read_manifest(demo_dir: Path = DEMO_DIR) -> dict[str, Any]:
+    """The parsed `communities.toml` of `demo_dir`."""
     manifest = demo_dir / "communities.toml"
     if not manifest.is_file():
         raise DemoMissing(f"{manifest} not found: run the demo from a checkout of Mutual")
-    data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    return tomllib.loads(manifest.read_text(encoding="utf-8"))
+
+
+def configure_demo_site(site: LocalSite, demo_dir: Path = DEMO_DIR) -> None:
+    """Give `site` the member-only areas and login forms the manifest's [site] table names,
+    so that the demo's member-only sources have something to sign in to."""
+    table = read_manifest(demo_dir).get("site", {})
+    for prefix, needed in table.get("gates", {}).items():
+        site.gates[str(prefix)] = str(needed)
+    for path, login in table.get("logins", {}).items():
+        site.logins[str(path)] = (login["username"], login["password"], login["cookie"])
+
+
+def load_demo_communities(
+    session: Session, base_url: str, demo_dir: Path = DEMO_DIR, *, credentials_key: str = ""
+) -> int:
+    """Add the demo's communities and sources, pointing at `base_url`; returns the source count.
+
+    `credentials_key` encrypts the credentials of member-only sources (see demo_settings).
+    """
     count = 0
-    for entry in data["communities"]:
+    for entry in read_manifest(demo_dir)["communities"]:
         add_community(
             session,
             entry["name"],
@@ -58,9 +85,22 @@ def load_demo_communities(session: Session, base_url: str, demo_dir: Path = DEMO
                 item_kind=src.get("item_kind", "job"),
                 access=src.get("access", "public"),
                 title=src.get("title", ""),
+                options=src.get("options"),
+                credentials=_credentials(src.get("auth"), base_url),
+                credentials_key=credentials_key,
             )
             count += 1
     return count
+
+
+def _credentials(auth: dict[str, Any] | None, base_url: str) -> Credentials | None:
+    """A source's `auth` table as Credentials; its login_url may start with `{base}` too."""
+    if not auth:
+        return None
+    values = {key: str(value) for key, value in auth.items()}
+    if "login_url" in values:
+        values["login_url"] = values["login_url"].replace("{base}", base_url)
+    return Credentials(**values)
 
 
 def reset_demo_index(client: Elasticsearch, names: IndexNames) -> None:

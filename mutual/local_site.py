@@ -91,6 +91,12 @@ class SiteHandler(BaseHTTPRequestHandler):
     owner: LocalSite
     server_version = "MutualLocalSite/1"
 
+    def end_headers(self) -> None:
+        # Each connection serves one request; saying so keeps clients from reusing a closed
+        # connection (Twisted retries a GET on one, but not a login form's POST).
+        self.send_header("Connection", "close")
+        super().end_headers()
+
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the request log is kept in `owner.requests` instead."""
 

@@ -111,5 +111,20 @@ def site(tmp_path: Path) -> Iterator[LocalSite]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that stop and restart the shared node run last, so they delay nobody else."""
+    """Tests that stop and restart the shared node run last, so they delay nobody else.
+
+    In the PostgreSQL run (MUTUAL_TEST_PG_URL set), only tests that use a catalog run: pure
+    parser tests and the demo (which always keeps its own SQLite catalog) proved themselves in
+    the SQLite run and would prove nothing more.
+    """
     items.sort(key=lambda item: item.get_closest_marker("restarts_elasticsearch") is not None)
+    if os.environ.get("MUTUAL_TEST_PG_URL"):
+        skipped = [item for item in items if not _uses_the_catalog_database(item)]
+        if skipped:
+            config.hook.pytest_deselected(items=skipped)
+            items[:] = [item for item in items if _uses_the_catalog_database(item)]
+
+
+def _uses_the_catalog_database(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "database_url" in names and item.get_closest_marker("sqlite_only") is None

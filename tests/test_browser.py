@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -14,8 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from mutual.demo import demo_settings
 from mutual.settings import Settings
-from tests.helpers import REPO, settings_env
+from tests.helpers import REPO, run_mutual, settings_env
 
 CHROMIUM = os.environ.get("MUTUAL_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
@@ -92,11 +94,19 @@ def browser(tmp_path: Path) -> Iterator[Browser]:
 
 
 @pytest.mark.browser
-def test_demo_items_are_searchable_in_the_browser(demo_url: str, browser: Browser) -> None:
+@pytest.mark.sqlite_only
+def test_demo_items_are_searchable_in_the_browser(
+    settings: Settings, demo_url: str, browser: Browser
+) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone screen
     page.goto(demo_url)
-    assert page.locator("#result-count").inner_text().startswith("14 results")
+    # The demo's calendar repeats monthly, so how many meetups are ahead depends on the date:
+    # the page must show all that the index holds for an anonymous visitor, and that is plenty.
+    search = run_mutual(demo_settings(settings), "search", "--json", "--size", "1")
+    total = json.loads(search.stdout)["total"]
+    assert total >= 30
+    assert page.locator("#result-count").inner_text().startswith(f"{total} results")
     page.screenshot(path=str(ARTIFACTS / "demo-home.png"), full_page=True)
 
     page.get_by_label("Search jobs, events and resources").fill("financial analyst")
