@@ -108,11 +108,19 @@ def add_source(
         options=dict(options or {}),
     )
     if credentials is not None and credentials.kind != "none":
-        source.auth_kind = credentials.kind
-        source.credentials = seal(credentials, credentials_key)
+        set_credentials(source, credentials, credentials_key)
     session.add(source)
     session.flush()
     return source
+
+
+def set_credentials(source: Source, credentials: Credentials, credentials_key: str) -> None:
+    """Store the source's sign-in encrypted, and fetch it again (an imported member-only source
+    waits paused for this)."""
+    source.auth_kind = credentials.kind
+    source.credentials = seal(credentials, credentials_key)
+    source.paused = False
+    source.next_fetch_at = None
 
 
 def _check_choice(what: str, value: str, choices: tuple[str, ...]) -> None:

@@ -7,6 +7,7 @@ import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -100,6 +101,96 @@ def community_list(settings: Settings, as_json: bool) -> None:
             for c in list_communities(session)
         ]
     print_rows(rows, as_json, ["slug", "name", "sources"])
+
+
+@community.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--opml",
+    "opml_community",
+    metavar="SLUG",
+    help="FILE is an OPML subscription list: add its feeds to this existing community.",
+)
+@click.option(
+    "--item-kind",
+    type=click.Choice(ITEM_KINDS),
+    default="job",
+    show_default=True,
+    help="With --opml: what the feeds' entries are.",
+)
+@click.pass_obj
+def community_import(
+    settings: Settings, file: Path, opml_community: str | None, item_kind: str
+) -> None:
+    """Add the communities and sources of a manifest FILE (see docs/manifest.md), or the feeds
+    of an OPML FILE with --opml. What is already there is kept as it is."""
+    if opml_community:
+        _import_opml(settings, file, opml_community, item_kind)
+        return
+    from catalog.manifest import import_manifest, read_manifest
+
+    data = read_manifest(file.read_text(encoding="utf-8", errors="replace"), str(file))
+    for entry in data["communities"]:
+        for src in entry.get("sources", []):
+            check_url_syntax(str(src["url"]), settings.crawl_allow_loopback)
+    with catalog_session(settings) as session:
+        report = import_manifest(session, data, credentials_key=settings.credentials_key)
+    click.echo(
+        f"communities: {len(report.communities_added)} added, {len(report.communities_kept)} "
+        f"already there; sources: {report.sources_added} added, {report.sources_kept} already there"
+    )
+    for source_id, url, auth in report.need_credentials:
+        hints = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in auth.items() if k != "kind")
+        click.echo(
+            f"source #{source_id} ({url}) signs in ({auth.get('kind', '?')}) and manifests carry "
+            f"no secrets: it is paused until `mutual source auth {source_id} --auth "
+            f"{auth.get('kind', 'basic')} {hints}`".rstrip()
+        )
+
+
+def _import_opml(settings: Settings, file: Path, slug: str, item_kind: str) -> None:
+    from catalog.opml import feed_urls, import_opml
+
+    feeds = feed_urls(file.read_bytes())
+    for url, _title in feeds:
+        check_url_syntax(url, settings.crawl_allow_loopback)
+    with catalog_session(settings) as session:
+        report = import_opml(session, slug, feeds, item_kind)
+    click.echo(f"{slug}: {len(report.added)} feeds added, {len(report.kept)} already there")
+
+
+@community.command("export")
+@click.argument("slug")
+@click.option("--opml", is_flag=True, help="Write the public feeds and calendars as OPML.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
+@click.pass_obj
+def community_export(settings: Settings, slug: str, opml: bool, output: Path | None) -> None:
+    """Write community SLUG and its sources as a manifest (no secrets), or as OPML."""
+    from catalog.manifest import dump_manifest, export_community
+    from catalog.opml import export_opml
+
+    with catalog_session(settings) as session:
+        if opml:
+            text = export_opml(session, slug)
+        else:
+            text = dump_manifest(export_community(session, slug, settings.credentials_key))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+def check_url_syntax(url: str, allow_loopback: bool) -> None:
+    """Refuse what the crawler would refuse without resolving names (imports hold many)."""
+    from crawlers.guard import check_url
+
+    check_url(url, allow_loopback)
 
 
 @click.group()
@@ -327,3 +418,56 @@ def source_show(settings: Settings, source_id: int, as_json: bool) -> None:
         return
     for key, value in row.items():
         click.echo(f"{key.replace('_', ' '):>13}: {value if value not in ('', None) else '-'}")
+
+
+@source.command("auth")
+@click.argument("source_id", type=int)
+@click.option(
+    "--auth",
+    type=click.Choice(AUTH_KINDS[1:]),
+    required=True,
+    help="How to sign in; the secret is read from MUTUAL_SOURCE_SECRET or asked for.",
+)
+@click.option("--username", default="", help="User name for --auth basic or form.")
+@click.option("--login-url", default="", help="The login page, for --auth form.")
+@click.option("--username-field", default="username", show_default=True, help="Form field.")
+@click.option("--password-field", default="password", show_default=True, help="Form field.")
+@click.pass_obj
+def source_auth(settings: Settings, /, source_id: int, **given: Any) -> None:
+    """Give (or replace) the sign-in of source SOURCE_ID, stored encrypted; resumes it."""
+    from catalog.sources import get_source, set_credentials
+
+    credentials = _credentials(given)
+    if credentials is None:  # --auth none is not offered; kept for the type checker
+        raise click.UsageError("--auth is required")
+    with catalog_session(settings) as session:
+        source = get_source(session, source_id)
+        set_credentials(source, credentials, settings.credentials_key)
+        click.echo(f"source #{source.id}: {credentials.kind} sign-in stored encrypted; resumed")
+
+
+@source.command("pause")
+@click.argument("source_id", type=int)
+@click.pass_obj
+def source_pause(settings: Settings, source_id: int) -> None:
+    """Stop fetching source SOURCE_ID (its items stay) until `source resume`."""
+    _set_paused(settings, source_id, paused=True)
+
+
+@source.command("resume")
+@click.argument("source_id", type=int)
+@click.pass_obj
+def source_resume(settings: Settings, source_id: int) -> None:
+    """Fetch source SOURCE_ID again from the next crawl."""
+    _set_paused(settings, source_id, paused=False)
+
+
+def _set_paused(settings: Settings, source_id: int, *, paused: bool) -> None:
+    from catalog.sources import get_source
+
+    with catalog_session(settings) as session:
+        source = get_source(session, source_id)
+        source.paused = paused
+        if not paused:
+            source.next_fetch_at = None
+    click.echo(f"source #{source_id} {'paused' if paused else 'resumed'}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 from sqlalchemy.orm import Session
 
-from catalog.communities import add_community
-from catalog.credentials import Credentials
-from catalog.sources import add_source
+from catalog.manifest import import_manifest, read_manifest
 from indexer.names import IndexNames
 from mutual.errors import MutualError
 from mutual.local_site import LocalSite
@@ -42,18 +39,18 @@ def demo_settings(settings: Settings) -> Settings:
     )
 
 
-def read_manifest(demo_dir: Path = DEMO_DIR) -> dict[str, Any]:
-    """The parsed `communities.toml` of `demo_dir`."""
+def read_demo_manifest(demo_dir: Path = DEMO_DIR) -> dict[str, Any]:
+    """The parsed and checked `communities.toml` of `demo_dir` (a community manifest)."""
     manifest = demo_dir / "communities.toml"
     if not manifest.is_file():
         raise DemoMissing(f"{manifest} not found: run the demo from a checkout of Mutual")
-    return tomllib.loads(manifest.read_text(encoding="utf-8"))
+    return read_manifest(manifest.read_text(encoding="utf-8"), str(manifest))
 
 
 def configure_demo_site(site: LocalSite, demo_dir: Path = DEMO_DIR) -> None:
     """Give `site` the member-only areas and login forms the manifest's [site] table names,
     so that the demo's member-only sources have something to sign in to."""
-    table = read_manifest(demo_dir).get("site", {})
+    table = read_demo_manifest(demo_dir).get("site", {})
     for prefix, needed in table.get("gates", {}).items():
         site.gates[str(prefix)] = str(needed)
     for path, login in table.get("logins", {}).items():
@@ -67,40 +64,13 @@ def load_demo_communities(
 
     `credentials_key` encrypts the credentials of member-only sources (see demo_settings).
     """
-    count = 0
-    for entry in read_manifest(demo_dir)["communities"]:
-        add_community(
-            session,
-            entry["name"],
-            entry["slug"],
-            entry.get("description", ""),
-            entry.get("homepage", "").replace("{base}", base_url),
-        )
-        for src in entry.get("sources", []):
-            add_source(
-                session,
-                entry["slug"],
-                src["url"].replace("{base}", base_url),
-                kind=src.get("kind", "feed"),
-                item_kind=src.get("item_kind", "job"),
-                access=src.get("access", "public"),
-                title=src.get("title", ""),
-                options=src.get("options"),
-                credentials=_credentials(src.get("auth"), base_url),
-                credentials_key=credentials_key,
-            )
-            count += 1
-    return count
-
-
-def _credentials(auth: dict[str, Any] | None, base_url: str) -> Credentials | None:
-    """A source's `auth` table as Credentials; its login_url may start with `{base}` too."""
-    if not auth:
-        return None
-    values = {key: str(value) for key, value in auth.items()}
-    if "login_url" in values:
-        values["login_url"] = values["login_url"].replace("{base}", base_url)
-    return Credentials(**values)
+    report = import_manifest(
+        session,
+        read_demo_manifest(demo_dir),
+        credentials_key=credentials_key,
+        substitutions={"{base}": base_url},
+    )
+    return report.sources_added
 
 
 def reset_demo_index(client: Elasticsearch, names: IndexNames) -> None:
