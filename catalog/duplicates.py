@@ -71,12 +71,14 @@ class Fingerprint:
     title: frozenset[str]
     place: str
     shingles: frozenset[str]
+    external_id: str = ""  # the publisher's own id: two different ones are two postings
 
     def to_json(self) -> dict[str, Any]:
         return {
             "title": sorted(self.title),
             "place": self.place,
             "shingles": sorted(self.shingles),
+            "external_id": self.external_id,
         }
 
     @classmethod
@@ -85,6 +87,7 @@ class Fingerprint:
             frozenset(data.get("title", ())),
             str(data.get("place", "")),
             frozenset(data.get("shingles", ())),
+            str(data.get("external_id", "")),
         )
 
 
@@ -106,9 +109,10 @@ def dedupe_block(item: ParsedItem) -> str:
     org = organisation_key(item.organisation)
     if item.kind == "job" and org:
         return f"job|{org}"[:300]
-    start = (item.details.get("event") or {}).get("start") if item.kind == "event" else None
-    if start:
-        return f"event|{start}"[:300]
+    event = (item.details.get("event") or {}) if item.kind == "event" else {}
+    place = organisation_key(str(event.get("venue") or item.location))
+    if event.get("start") and place:  # two meetings at one hour are one event only in one place
+        return f"event|{event['start']}|{place}"[:300]
     return ""
 
 
@@ -120,15 +124,30 @@ def fingerprint(item: ParsedItem) -> Fingerprint:
         for i in range(max(len(words) - 2, 0))
     }
     # The lowest hashes are a fair sample of the text (a bottom-k sketch), bounded in size.
-    return Fingerprint(title_words(item.title), place, frozenset(sorted(shingles)[:MAX_SHINGLES]))
+    return Fingerprint(
+        title_words(item.title),
+        place,
+        frozenset(sorted(shingles)[:MAX_SHINGLES]),
+        str(item.details.get("external_id") or ""),
+    )
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def _different_ids_of_one_publisher(a: str, b: str) -> bool:
+    """Two ids from one board ("greenhouse:acme:1" and "greenhouse:acme:2") name two postings;
+    ids from two publishers say nothing about each other."""
+    if not (a and b) or a == b:
+        return False
+    return a.rsplit(":", 1)[0] == b.rsplit(":", 1)[0]
+
+
 def same_posting(a: Fingerprint, b: Fingerprint) -> bool:
     """Whether two fingerprints in one block describe the same posting or event."""
+    if _different_ids_of_one_publisher(a.external_id, b.external_id):
+        return False
     if (a.title & _RANK_WORDS) != (b.title & _RANK_WORDS):
         return False
     if a.place and b.place and a.place != b.place:

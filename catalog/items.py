@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -66,7 +66,7 @@ def store_items(
     """
     now = now or utcnow()
     by_id = _unique_by_id(parsed_items)
-    matched = match_items(session, by_id)
+    matched = match_items(session, by_id, source)
     report = StoreReport()
     changed: dict[str, Item] = {}
     aliases: dict[str, str] = {}
@@ -90,9 +90,13 @@ def store_items(
         item.last_seen = now
         if _record_sighting(item, source, now):
             changed[item.id] = item
+        if item.status == "removed":  # listed again, by whichever source
+            item.status = "active"
+            changed[item.id] = item
     if complete:
         listed = {item.id for item in changed.values()} | {m.id for m in matched.values()}
-        report.taken_down = _count_misses(session, source, listed, changed)
+        oldest = min((p.published_at for p in by_id.values() if p.published_at), default=None)
+        report.taken_down = _count_misses(session, source, listed, changed, oldest)
     _save_aliases(session, aliases)
     _log_changes(session, changed.values(), now)
     return report
@@ -122,7 +126,7 @@ def _external_alias(parsed: ParsedItem) -> str | None:
     return item_id_for(f"external:{external}") if external else None
 
 
-def match_items(session: Session, by_id: dict[str, ParsedItem]) -> dict[str, Item]:
+def match_items(session: Session, by_id: dict[str, ParsedItem], source: Source) -> dict[str, Item]:
     """The catalog item each parsed item is (by id, alias or near duplicate), when there is one."""
     external = {own: alias for own, p in by_id.items() if (alias := _external_alias(p))}
     keys = set(by_id) | set(external.values())
@@ -142,11 +146,14 @@ def match_items(session: Session, by_id: dict[str, ParsedItem]) -> dict[str, Ite
         candidates = (own, aliases.get(own), aliases.get(external.get(own, "")))
         found[own] = next((items[c] for c in candidates if c and c in items), None)
     unmatched = {own: by_id[own] for own, item in found.items() if item is None}
-    found.update(_near_duplicates(session, unmatched))
+    if source.access == "public":  # a member-only copy never joins, nor is joined by, another
+        found.update(_near_duplicates(session, unmatched, source))
     return {own: item for own, item in found.items() if item is not None}
 
 
-def _near_duplicates(session: Session, unmatched: dict[str, ParsedItem]) -> dict[str, Item]:
+def _near_duplicates(
+    session: Session, unmatched: dict[str, ParsedItem], source: Source
+) -> dict[str, Item]:
     """Items already in the catalog that unmatched parsed items are reworded copies of.
 
     Only the candidates' ids and fingerprints are read (a block may hold hundreds of an
@@ -157,8 +164,17 @@ def _near_duplicates(session: Session, unmatched: dict[str, ParsedItem]) -> dict
     if not wanted:
         return {}
     candidates: dict[str, list[tuple[str, Fingerprint]]] = {}
-    query = select(Item.id, Item.dedupe_block, Item.fingerprint).where(
-        Item.dedupe_block.in_(wanted), Item.status == "active"
+    # Candidates: active, owned by a public source, and not already carried by this source
+    # (a board's two openings with one title are two jobs, not a copy).
+    query = (
+        select(Item.id, Item.dedupe_block, Item.fingerprint)
+        .join(Source, Source.id == Item.content_source_id)
+        .where(
+            Item.dedupe_block.in_(wanted),
+            Item.status == "active",
+            Source.access == "public",
+            ~Item.sightings.any(Sighting.source_id == source.id),
+        )
     )
     for item_id, block, data in session.execute(query):
         candidates.setdefault(block, []).append((item_id, Fingerprint.from_json(data)))
@@ -239,13 +255,19 @@ def _update_item(item: Item, parsed: ParsedItem, source: Source, now: datetime) 
 def expiry_of(parsed: ParsedItem) -> datetime | None:
     """When a posting closes (validThrough) or an event ends; None when nobody said."""
     event = parsed.details.get("event") or {}
-    for value in (parsed.details.get("valid_through"), event.get("end"), event.get("start")):
+    # An event with no end is taken to last the day it starts.
+    candidates = (
+        (parsed.details.get("valid_through"), timedelta(0)),
+        (event.get("end"), timedelta(0)),
+        (event.get("start"), timedelta(days=1)),
+    )
+    for value, grace in candidates:
         if value:
             try:
                 moment = datetime.fromisoformat(str(value))
             except ValueError:
                 continue
-            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) + grace
     return None
 
 
@@ -274,11 +296,22 @@ TAKE_DOWN_AFTER_MISSES = 2
 
 
 def _count_misses(
-    session: Session, source: Source, listed: set[str], changed: dict[str, Item]
+    session: Session,
+    source: Source,
+    listed: set[str],
+    changed: dict[str, Item],
+    oldest_listed: datetime | None,
 ) -> int:
     """Count a miss for each of the source's items not in its complete listing; an item that
-    every source has missed twice in a row was taken down and leaves the default search."""
+    every source has missed twice in a row was taken down and leaves the default search.
+
+    Items published before the listing's oldest entry are not counted: many feeds show only
+    their latest entries, and an older one scrolling off is not one taken down.
+    """
     query = select(Sighting).where(Sighting.source_id == source.id, Sighting.item_id.not_in(listed))
+    if oldest_listed is not None:
+        older = select(Item.id).where(Item.published_at < oldest_listed)
+        query = query.where(Sighting.item_id.not_in(older))
     return _miss(session, query, changed)
 
 

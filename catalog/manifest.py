@@ -181,9 +181,12 @@ def _public_auth(auth: dict[str, Any]) -> dict[str, str]:
     return {key: str(value) for key, value in auth.items() if key != "secret"}
 
 
-def export_community(session: Session, slug: str, credentials_key: str = "") -> dict[str, Any]:
+def export_community(
+    session: Session, slug: str, credentials_key: str = "", *, member_sources: bool = False
+) -> dict[str, Any]:
     """The community and its sources as a manifest, without any secret (with the key, a
-    sign-in's user name and login page are included)."""
+    sign-in's user name and login page are included). Member-only sources are left out unless
+    `member_sources`: their addresses are often keys in themselves."""
     community = get_community(session, slug)
     entry: dict[str, Any] = {"slug": community.slug, "name": community.name}
     if community.description:
@@ -191,7 +194,9 @@ def export_community(session: Session, slug: str, credentials_key: str = "") -> 
     if community.homepage:
         entry["homepage"] = community.homepage
     entry["sources"] = [
-        _export_source(source, credentials_key) for source in list_sources(session, slug)
+        _export_source(source, credentials_key)
+        for source in list_sources(session, slug)
+        if member_sources or source.access == "public"
     ]
     return {"mutual_manifest": MANIFEST_VERSION, "communities": [entry]}
 

@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from crawlers import ats, feeds, structured
+from mutual.errors import MutualError
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 _EVENT_WORDS = re.compile(r"\b(events?|calendar|meetups?|webinars?)\b", re.IGNORECASE)
@@ -20,7 +21,7 @@ _RESOURCE_WORDS = re.compile(
 )
 
 
-class NothingDetected(ValueError):
+class NothingDetected(MutualError):
     """The page offers nothing Mutual can read by itself; the message suggests --kind."""
 
 

@@ -27,6 +27,7 @@ class CatalogPipeline:
         self.backoff = Backoff(settings.crawl_interval, settings.crawl_max_backoff)
         self.progress = progress or (lambda line: None)
         self.stats = crawler.stats
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CatalogPipeline:
@@ -35,6 +36,10 @@ class CatalogPipeline:
         )
 
     def close_spider(self, spider: Spider | None = None) -> None:
+        for source_id in _unreported(spider or self.crawler.spider):
+            # Every request of a source ends in a callback or errback, so this should not
+            # happen; if a middleware drops one silently, the source still gets a record.
+            self._store_failed(SourceFailed(source_id, "the crawl ended before this source did"))
         with transaction(self.sessions) as session:
             self._count("items_expired", expire_items(session))
         self.engine.dispose()
@@ -87,3 +92,8 @@ class CatalogPipeline:
     def _count(self, key: str, amount: int = 1) -> None:
         if self.stats is not None:
             self.stats.inc_value(f"mutual/{key}", amount)
+
+
+def _unreported(spider: Spider | None) -> list[int]:
+    runs = getattr(spider, "runs", {})
+    return [source_id for source_id, run in runs.items() if not run.reported]

@@ -12,8 +12,8 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> int |
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return int(value)
+    if value.isascii() and value.isdigit():
+        return int(value[:9]) if len(value) <= 9 else 10**9  # absurd waits are capped later
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -128,11 +128,13 @@ def community_import(
         _import_opml(settings, file, opml_community, item_kind)
         return
     from catalog.manifest import import_manifest, read_manifest
+    from crawlers.source_options import check_source_options
 
     data = read_manifest(file.read_text(encoding="utf-8", errors="replace"), str(file))
     for entry in data["communities"]:
         for src in entry.get("sources", []):
             check_url_syntax(str(src["url"]), settings.crawl_allow_loopback)
+            check_source_options(str(src.get("kind", "feed")), src.get("options") or {})
     with catalog_session(settings) as session:
         report = import_manifest(session, data, credentials_key=settings.credentials_key)
     click.echo(
@@ -163,14 +165,25 @@ def _import_opml(settings: Settings, file: Path, slug: str, item_kind: str) -> N
 @click.argument("slug")
 @click.option("--opml", is_flag=True, help="Write the public feeds and calendars as OPML.")
 @click.option(
+    "--include-member-sources",
+    is_flag=True,
+    help="Also write member-only sources (their URLs, never their secrets).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (default: standard output).",
 )
 @click.pass_obj
-def community_export(settings: Settings, slug: str, opml: bool, output: Path | None) -> None:
-    """Write community SLUG and its sources as a manifest (no secrets), or as OPML."""
+def community_export(
+    settings: Settings,
+    slug: str,
+    opml: bool,
+    include_member_sources: bool,
+    output: Path | None,
+) -> None:
+    """Write community SLUG and its public sources as a manifest (no secrets), or as OPML."""
     from catalog.manifest import dump_manifest, export_community
     from catalog.opml import export_opml
 
@@ -178,7 +191,10 @@ def community_export(settings: Settings, slug: str, opml: bool, output: Path | N
         if opml:
             text = export_opml(session, slug)
         else:
-            text = dump_manifest(export_community(session, slug, settings.credentials_key))
+            data = export_community(
+                session, slug, settings.credentials_key, member_sources=include_member_sources
+            )
+            text = dump_manifest(data)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -328,9 +344,21 @@ def _kind_and_url(
         found = detect(fetched.url, fetched.body, fetched.content_type)
     if found.url != url:
         check_source_url(found.url, settings.crawl_allow_loopback)
+        _keep_credentials_home(url, found.url, credentials)
     item_kind = given["item_kind"] or found.item_kind
     click.echo(f"found {found.found}: adding it as a {found.kind} source of {item_kind}s")
     return found.kind, found.url, item_kind
+
+
+def _keep_credentials_home(typed: str, found: str, credentials: Credentials | None) -> None:
+    """Credentials typed for one site are never sent to another that a page pointed at."""
+    from crawlers.auth import origin
+
+    if credentials is not None and origin(found) != origin(typed):
+        raise click.UsageError(
+            f"the page points at {found}, on another site than {typed}; credentials are only "
+            "sent to the site they were given for: add that URL itself if it needs them"
+        )
 
 
 def parse_options(kind: str, pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -341,14 +369,18 @@ def parse_options(kind: str, pairs: tuple[str, ...]) -> dict[str, Any]:
         if not sep or not key.strip():
             raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--option")
         options[key.strip()] = _option_value(value.strip())
-    if kind == "html":
-        from crawlers.html_lists import InvalidListOptions, ListOptions
-
-        try:
-            ListOptions.from_dict(options)
-        except InvalidListOptions as exc:
-            raise click.BadParameter(str(exc), param_hint="--option") from exc
+    check_options(kind, options)
     return options
+
+
+def check_options(kind: str, options: dict[str, Any]) -> None:
+    """Refuse options the crawler could not use, now rather than at every crawl."""
+    from crawlers.source_options import InvalidOptions, check_source_options
+
+    try:
+        check_source_options(kind, options)
+    except InvalidOptions as exc:
+        raise click.BadParameter(str(exc), param_hint="--option") from exc
 
 
 def _option_value(value: str) -> Any:

@@ -26,7 +26,8 @@ class SettingsError(MutualError):
 
 
 def _setting(default: Any, help: str, secret: bool = False) -> Any:
-    return field(default=default, metadata={"help": help, "secret": secret})
+    # Secrets stay out of the repr, so a traceback that shows the settings does not show them.
+    return field(default=default, repr=not secret, metadata={"help": help, "secret": secret})
 
 
 @dataclass(frozen=True)

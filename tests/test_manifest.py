@@ -92,7 +92,12 @@ def test_an_exported_community_is_reproduced_in_a_fresh_instance(
     origin = replace(catalog, credentials_key=KEY)
     _add_example_community(origin)
     manifest = tmp_path / "bay-finance.toml"
-    run_mutual(origin, "community", "export", "bay-finance", "-o", str(manifest))
+    public_only = run_mutual(origin, "community", "export", "bay-finance").stdout
+    assert "members/jobs.rss" not in public_only and "careers.rss" in public_only
+    run_mutual(
+        origin, "community", "export", "bay-finance", "--include-member-sources",
+        "-o", str(manifest),
+    )  # fmt: skip
     text = manifest.read_text()
     assert SECRET not in text
     assert 'username = "treasurer"' in text  # what is not secret travels

@@ -123,6 +123,8 @@ def test_members_only_source_never_shows_its_credentials(catalog: Settings) -> N
     assert _cell(page, source_id, "access") == "members only HTTP basic sign-in"
     assert sealed and sealed not in html
     assert "s3cret-value" not in html and "treasurer@shca.example" not in html
+    # Nor its address: a private calendar's URL is often its only key.
+    assert "members.shca.example" not in html
 
 
 def test_community_filter_shows_only_that_community(catalog: Settings) -> None:

@@ -185,16 +185,26 @@ def web_link(url: str) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
+MEMBERS_ONLY_LABEL = "members-only source"
+MEMBERS_ONLY_ERROR = "(not shown: member-only source; see `mutual source show`)"
+
+
 def source_row(source: Source, now: datetime) -> SourceRow:
-    """What the page shows of `source`; every text is cleaned of control characters."""
-    url = clean_text(source.url, MAX_TITLE)
+    """What the page shows of `source`; every text is cleaned of control characters.
+
+    Of a member-only source the page shows neither the URL (a private calendar's address is
+    often its only key) nor the error text, until the page knows who is looking.
+    """
+    hidden = source.access != "public"
+    url = "" if hidden else clean_text(source.url, MAX_TITLE)
     health_words, health_class = health(source)
     access, auth = access_words(source)
+    error = MEMBERS_ONLY_ERROR if hidden and source.last_error else source.last_error
     return SourceRow(
         id=source.id,
-        label=clean_text(source.title, MAX_TITLE) or url,
+        label=clean_text(source.title, MAX_TITLE) or url or MEMBERS_ONLY_LABEL,
         url=url if source.title else "",
-        link=web_link(source.url),
+        link=None if hidden else web_link(source.url),
         kind=source.kind,
         item_kind=source.item_kind,
         access=access,
@@ -206,8 +216,8 @@ def source_row(source: Source, now: datetime) -> SourceRow:
         last_attempt=moment(source.last_fetched_at, now),
         last_success=moment(source.last_success_at, now),
         next_fetch=next_fetch(source, now),
-        last_error=clean_text(source.last_error, MAX_ERROR_SHOWN),
-        last_error_full=clean_text(source.last_error, MAX_ERROR_TITLE),
+        last_error=clean_text(error, MAX_ERROR_SHOWN),
+        last_error_full=clean_text(error, MAX_ERROR_TITLE),
     )
 
 

@@ -23,6 +23,7 @@ from catalog.credentials import Credentials
 from catalog.records import FetchInfo, ParsedItem
 from catalog.sources import SourceRef
 from crawlers import html_lists, sitemaps
+from crawlers.auth import origin, trusted_origins
 from crawlers.outcomes import SourceFailed, SourceFetched
 from crawlers.parsers import UNREADABLE, parse_body, parse_page
 from crawlers.results import ParseResult
@@ -40,6 +41,9 @@ ACCEPT = {
     "jobboard": "application/json, */*;q=0.1",
     "sitemap": "application/xml, text/xml, */*;q=0.1",
 }
+# Scrapy's UrlLengthMiddleware drops longer requests silently (URLLENGTH_LIMIT).
+MAX_URL_LENGTH = 2083
+MULTI_DOCUMENT_KINDS = ("html", "sitemap")
 HTML_ACCEPT = "text/html, application/xhtml+xml, */*;q=0.1"
 
 
@@ -59,11 +63,13 @@ class SourceRun:
     requested: int = 0
     complete: bool = True
     failure: SourceFailed | None = None
+    reported: bool = False
 
     def add(self, result: ParseResult) -> None:
         self.items.extend(result.items)
         self.warnings.extend(result.warnings)
-        self.complete = self.complete and result.complete
+        # A parser that had to skip, cut or guess may have missed items: not a whole listing.
+        self.complete = self.complete and result.complete and not result.warnings
 
     def outcome(self) -> Outcome:
         if self.failure is not None:
@@ -72,7 +78,8 @@ class SourceRun:
             return SourceFailed(self.source.id, "no response recorded")
         info = replace(self.info, warnings=tuple(dict.fromkeys(self.warnings))[:20])
         # An archive of articles lists the latest few: leaving one out is not taking it down.
-        complete = self.complete and self.source.item_kind != "resource"
+        # An empty answer is more often a broken page than a board with nothing open.
+        complete = self.complete and bool(self.items) and self.source.item_kind != "resource"
         return SourceFetched(self.source.id, info, self.items, complete)
 
 
@@ -110,6 +117,10 @@ class SourcesSpider(Spider):
 
     def _request(self, run: SourceRun, url: str, callback: Callback, **meta: Any) -> Request | None:
         """A request for `run`, counted; None once the source's page cap is reached."""
+        if len(url) > MAX_URL_LENGTH:  # Scrapy would drop it without calling back
+            run.complete = False
+            run.warnings.append(f"skipped a URL of {len(url)} characters")
+            return None
         if run.requested >= self.mutual.crawl_max_pages:
             run.complete = False
             run.warnings.append(f"stopped at {self.mutual.crawl_max_pages} pages (crawl_max_pages)")
@@ -138,8 +149,9 @@ class SourcesSpider(Spider):
     def _conditional(self, run: SourceRun) -> Request | None:
         """The source's own URL, letting the server answer 304 when nothing changed."""
         request = self._request(run, run.source.url, self.parse_first, first=True)
-        if request is None:
-            return None
+        if request is None or run.source.kind in MULTI_DOCUMENT_KINDS:
+            # A 304 for a list's first page or a sitemap index says nothing of the others.
+            return request
         if run.source.etag:
             request.headers["If-None-Match"] = run.source.etag
         if run.source.last_modified:
@@ -157,12 +169,19 @@ class SourcesSpider(Spider):
         """The login page's form filled in with the source's credentials (hidden fields, such
         as a CSRF token, kept as the page set them)."""
         credentials = _form_credentials(run.source)
+        trusted = trusted_origins(run.source)
+        if origin(response.url) not in trusted:
+            raise LoginFailed(
+                f"the login page moved to another site ({_without_query(response.url)})"
+            )
         try:
             if not isinstance(response, TextResponse):
                 raise ValueError("not an HTML page")
             form = FormRequest.from_response(
                 response,
-                formxpath=f'//form[.//input[@name="{credentials.password_field}"]]',
+                # Always POST: a form without a method would put the password in the URL.
+                method="POST",
+                formxpath=_form_with_field(credentials.password_field),
                 formdata={
                     credentials.username_field: credentials.username,
                     credentials.password_field: credentials.secret,
@@ -180,26 +199,30 @@ class SourcesSpider(Spider):
                 },
             )
         except ValueError as exc:
-            raise LoginFailed(f"no login form at {response.url}: {exc}") from exc
+            raise LoginFailed(f"no login form at {_without_query(response.url)}: {exc}") from exc
+        if origin(form.url) not in trusted:
+            raise LoginFailed(f"the login form posts to another site ({_without_query(form.url)})")
         run.requested += 1
         run.pending += 1
         return form
 
     def after_login(self, response: Response) -> Iterator[Any]:
         run = self._run(response)
+        yield from self._settle(run, lambda: self._signed_in(run, response))
+
+    def _signed_in(self, run: SourceRun, response: Response) -> list[Request | None]:
+        """The source's own request once the sign-in was accepted; LoginFailed when the site
+        sent the form back or redirected to it."""
         credentials = _form_credentials(run.source)
         location = (_header(response, b"Location") or "").split("?")[0]
         back_to_form = location and urljoin(response.url, location) == credentials.login_url
-        form_again = isinstance(response, TextResponse) and response.css(
-            f'input[name="{credentials.password_field}"]'
+        form_again = isinstance(response, TextResponse) and response.xpath(
+            "//input[@name=$field]", field=credentials.password_field
         )
         if back_to_form or form_again:
-            run.failure = SourceFailed(
-                run.source.id, f"sign-in refused at {credentials.login_url} (the form came back)"
-            )
-            yield from self._settle(run, list)
-            return
-        yield from self._settle(run, lambda: [self._conditional(run)])
+            login = _without_query(credentials.login_url)
+            raise LoginFailed(f"sign-in refused at {login} (the form came back)")
+        return [self._conditional(run)]
 
     def parse_first(self, response: Response) -> Iterator[Any]:
         run = self._run(response)
@@ -234,12 +257,16 @@ class SourcesSpider(Spider):
         try:
             run.add(replace(parse_page(run.source, response.url, response.body), complete=True))
         except UNREADABLE as exc:
-            run.warnings.append(f"{response.url}: {exc}")
+            run.complete = False
+            run.warnings.append(f"{_without_query(response.url)}: {exc}")
         yield from self._settle(run, list)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         run = self.runs[request.meta["source"].id]
+        yield from self._settle(run, lambda: self._record_error(run, request, failure))
+
+    def _record_error(self, run: SourceRun, request: Request, failure: Failure) -> list[Request]:
         error, status, retry_after = _describe_failure(failure)
         if request.meta.get("first") or request.callback == self.after_login:
             run.failure = SourceFailed(run.source.id, error, status, retry_after)
@@ -248,7 +275,7 @@ class SourcesSpider(Spider):
         else:  # a later page: keep what the others gave, but the listing is not whole
             run.complete = False
             run.warnings.append(error)
-        yield from self._settle(run, list)
+        return []
 
     # -- reading bodies ---------------------------------------------------------------------
 
@@ -294,6 +321,7 @@ class SourcesSpider(Spider):
             max_urls=self.mutual.crawl_max_pages,
         )
         run.warnings.extend(result.warnings)
+        run.complete = run.complete and not result.warnings
         requests = [self._request(run, url, self.parse_sitemap) for url in result.sitemaps]
         pages = (url for url, _lastmod in result.pages)
         requests += [self._request(run, url, self.parse_sitemap_page, html=True) for url in pages]
@@ -317,13 +345,24 @@ class SourcesSpider(Spider):
                 run.failure = SourceFailed(run.source.id, str(exc), status)
             except (html_lists.InvalidListOptions, sitemaps.NotASitemap, LoginFailed) as exc:
                 run.failure = SourceFailed(run.source.id, str(exc))
+            except Exception as exc:  # a parser bug must fail its source, not the bookkeeping
+                log.exception("source #%s: unexpected error", run.source.id)
+                error = f"unexpected error ({type(exc).__name__}: {exc}); see the crawl log"
+                run.failure = SourceFailed(run.source.id, error[:500])
         if run.pending == 0:
+            run.reported = True
             yield run.outcome()
 
 
 def _list_options(source: SourceRef) -> html_lists.ListOptions:
     """The source's selectors; its entries are of the source's item kind unless it says."""
     return html_lists.ListOptions.from_dict({"kind": source.item_kind, **source.options})
+
+
+def _form_with_field(name: str) -> str:
+    """XPath of the form holding an input named `name` (quoted safely whatever it holds)."""
+    quoted = "concat('" + name.replace("'", "', \"'\", '") + "', '')"
+    return f"//form[.//input[@name={quoted}]]"
 
 
 def _form_credentials(source: SourceRef) -> Credentials:
@@ -344,5 +383,11 @@ def _describe_failure(failure: Failure) -> tuple[str, int | None, int | None]:
         response = failure.value.response
         wait = retry_after_seconds(_header(response, b"Retry-After"))
         asked = f"; server asks to retry after {wait} s" if wait is not None else ""
-        return f"HTTP {response.status} from {request.url}{asked}", response.status, wait
+        url = _without_query(request.url)
+        return f"HTTP {response.status} from {url}{asked}", response.status, wait
     return f"{type(failure.value).__name__}: {failure.value}", None, None
+
+
+def _without_query(url: str) -> str:
+    """A URL fit for an error message: no query string, which may carry tokens."""
+    return url.split("?", 1)[0].split("#", 1)[0]
