@@ -173,6 +173,19 @@ def source_ref(source: Source, credentials_key: str) -> SourceRef:
     )
 
 
+def fetch_health(source: Source) -> str:
+    """ "paused", "failing", "never" (fetched), "warning" (fetched, with warnings) or "ok":
+    what `source list`, `source show` and the /sources page all say, in their own words."""
+    if source.paused:
+        return "paused"
+    if source.error_count:
+        return "failing"
+    if source.last_fetched_at is None:
+        return "never"
+    # A successful fetch keeps its warnings in last_error.
+    return "warning" if source.last_error else "ok"
+
+
 def record_fetch_success(
     session: Session, source: Source, info: FetchInfo, backoff: Backoff, item_count: int
 ) -> None:

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import lxml.html  # type: ignore[import-untyped]  # lxml ships no type information
@@ -33,6 +32,7 @@ from crawlers.normalise import (
     EARLIEST_PLAUSIBLE,
     MAX_SUMMARY,
     MAX_TITLE,
+    absolute_http_url,
     canonical_url,
     clean_text,
     html_to_text,
@@ -360,16 +360,8 @@ def _href(nodes: Iterable[parsel.Selector]) -> str:
 
 def _absolute(base: str, href: str) -> str:
     """The canonical absolute URL of a link, or "" when it is not http(s) or does not parse."""
-    href = href.strip()
-    if not href:
-        return ""
-    try:
-        absolute = urljoin(base, href)
-        if urlsplit(absolute).scheme not in ("http", "https"):
-            return ""
-        return canonical_url(without_session_ids(absolute))
-    except ValueError:  # an unparseable host such as "http://[::1"
-        return ""
+    absolute = absolute_http_url(base, href)
+    return canonical_url(without_session_ids(absolute)) if absolute else ""
 
 
 def _markup(nodes: Iterable[parsel.Selector], url: str) -> str:

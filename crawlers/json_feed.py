@@ -7,11 +7,11 @@ import json
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin
 
 from catalog.records import ParsedItem
 from crawlers.normalise import (
     MAX_TITLE,
+    absolute_http_url,
     canonical_url,
     clean_text,
     html_to_text,
@@ -137,12 +137,9 @@ def _link(feed_url: str, entry: dict[str, Any]) -> tuple[str, str]:
 
 
 def _absolute(feed_url: str, link: str) -> str:
-    """`link` made absolute against the feed, or "" when it is not an http(s) URL."""
-    link = link.strip()[:2000]
-    if not link or link.startswith("#"):
-        return ""
-    absolute = urljoin(feed_url, link)
-    return absolute if absolute.startswith(("http://", "https://")) else ""
+    """`link` made absolute against the feed, or "" when it is not an http(s) URL (a bare
+    fragment names no entry of its own)."""
+    return "" if link.strip().startswith("#") else absolute_http_url(feed_url, link)
 
 
 def _body(entry: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ import html
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 from w3lib.url import canonicalize_url, url_query_cleaner
@@ -90,6 +91,22 @@ def canonical_url(url: str) -> str:
     """The URL with tracking parameters removed and query and escaping put in one order."""
     cleaned = url_query_cleaner(url.strip(), TRACKING_PARAMETERS, remove=True, keep_fragments=False)
     return str(canonicalize_url(cleaned))
+
+
+MAX_URL = 2_000
+
+
+def absolute_http_url(base: str, href: str) -> str:
+    """`href` made absolute against `base`, or "" when it is empty, too long, unparseable
+    (a host such as "http://[::1") or not http(s): the one check every parser's links pass."""
+    href = href.strip()
+    if not href or len(href) > MAX_URL:
+        return ""
+    try:
+        absolute = urljoin(base, href)
+        return absolute if urlsplit(absolute).scheme in ("http", "https") else ""
+    except ValueError:
+        return ""
 
 
 def clean_text(text: str | None, limit: int = MAX_SHORT) -> str:

@@ -13,12 +13,11 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from crawlers.normalise import canonical_url, plausible_date
+from crawlers.normalise import absolute_http_url, canonical_url, plausible_date
 
 # The sitemaps.org limits: 50 MB uncompressed and 50,000 URLs per file. Bigger is not a sitemap
 # we need to read whole (and a 50 MB gzip bomb decompresses to this much, not more).
@@ -123,19 +122,14 @@ def _entries(sitemap: Sitemap) -> tuple[list[dict[str, Any]], list[str]]:
     return entries, warnings
 
 
-def _absolute(base: str, loc: Any) -> str:
-    """The entry's absolute http(s) URL, or "" (relative locs are joined, as browsers would)."""
-    try:
-        absolute = urljoin(base, str(loc or "").strip())
-        return absolute if urlsplit(absolute).scheme in ("http", "https") else ""
-    except ValueError:  # an unparseable host such as "http://[::1"
-        return ""
-
-
 def _sitemaps(
     url: str, entries: list[dict[str, Any]], max_urls: int, warnings: list[str]
 ) -> list[str]:
-    found = list(dict.fromkeys(u for u in (_absolute(url, e.get("loc")) for e in entries) if u))
+    found = list(
+        dict.fromkeys(
+            u for u in (absolute_http_url(url, str(e.get("loc") or "")) for e in entries) if u
+        )
+    )
     if len(found) < len(entries):
         warnings.append(f"skipped {len(entries) - len(found)} child sitemaps: no http(s) URL")
     if len(found) > max_urls:
@@ -155,7 +149,7 @@ def _pages(
     """Matching pages, each once, newest first (undated last), at most max_urls."""
     pages: dict[str, datetime | None] = {}
     for entry in entries:
-        page = _absolute(url, entry.get("loc"))
+        page = absolute_http_url(url, str(entry.get("loc") or ""))
         if not page or (matcher and not matcher.search(page)):
             continue
         try:

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 # extruct ships no type information (no py.typed); its results are plain dicts and lists.
@@ -36,6 +36,7 @@ from catalog.records import ParsedItem
 from crawlers.normalise import (
     MAX_BODY,
     MAX_TITLE,
+    absolute_http_url,
     canonical_url,
     clean_text,
     html_to_text,
@@ -242,7 +243,7 @@ def _microdata(tree: Any, url: str, warnings: list[str]) -> list[Any]:
 
 def _next_url(tree: Any, url: str) -> str:
     for href in tree.xpath(_NEXT_LINK):
-        absolute = _absolute(url, str(href))
+        absolute = absolute_http_url(url, str(href))
         if absolute:
             return absolute
     return ""
@@ -322,14 +323,6 @@ def _text(value: Any) -> str:
 def _enum(value: Any) -> str:
     """A schema.org enumeration member without prefix: ".../EventCancelled" -> "EventCancelled"."""
     return re.split(r"[/:#]", _text(value).strip()[:200])[-1]
-
-
-def _absolute(base: str, reference: str) -> str:
-    reference = reference.strip()
-    if not reference or len(reference) > 2_000:
-        return ""
-    absolute = urljoin(base, reference)
-    return absolute if urlsplit(absolute).scheme in {"http", "https"} else ""
 
 
 def _same_site(url: str, other: str) -> bool:
@@ -445,7 +438,7 @@ def _job(node: dict[str, Any], context: _Context) -> tuple[ParsedItem, str] | No
     details.update(_job_details(node, context))
     url, elsewhere = _item_url(node, context.page_url)
     # directApply is a boolean in schema.org, but some publishers put the form's address there.
-    apply_url = _absolute(context.page_url, _text(node.get("directApply"))) or elsewhere
+    apply_url = absolute_http_url(context.page_url, _text(node.get("directApply"))) or elsewhere
     if apply_url and canonical_url(apply_url) != url:
         details["apply_url"] = canonical_url(apply_url)
     identifier = _identifier(node.get("identifier"))
@@ -569,7 +562,7 @@ def _tags(node: dict[str, Any], keys: tuple[str, ...]) -> tuple[str, ...]:
 def _item_url(node: dict[str, Any], page_url: str) -> tuple[str, str]:
     """The item's address (its own `url` when on the page's site, else the page) and the
     off-site address it names, which is where one applies or registers."""
-    own = _absolute(page_url, _text(node.get("url")))
+    own = absolute_http_url(page_url, _text(node.get("url")))
     if own and _same_site(own, page_url):
         return canonical_url(own), ""
     return canonical_url(page_url), own
@@ -665,7 +658,7 @@ def _zone(node: dict[str, Any]) -> ZoneInfo | None:
 def _offer_url(node: dict[str, Any], context: _Context) -> str:
     for offer in _many(node.get("offers"), context.ids):
         if isinstance(offer, dict):
-            url = _absolute(context.page_url, _text(offer.get("url")))
+            url = absolute_http_url(context.page_url, _text(offer.get("url")))
             if url:
                 return url
     return ""

@@ -128,12 +128,14 @@ def community_import(
         _import_opml(settings, file, opml_community, item_kind)
         return
     from catalog.manifest import import_manifest, read_manifest
+    from crawlers.guard import check_url
     from crawlers.source_options import check_source_options
 
     data = read_manifest(file.read_text(encoding="utf-8", errors="replace"), str(file))
     for entry in data["communities"]:
         for src in entry.get("sources", []):
-            check_url_syntax(str(src["url"]), settings.crawl_allow_loopback)
+            # Without resolving names (a manifest holds many); the crawl checks addresses.
+            check_url(str(src["url"]), settings.crawl_allow_loopback)
             check_source_options(str(src.get("kind", "feed")), src.get("options") or {})
     with catalog_session(settings) as session:
         report = import_manifest(session, data, credentials_key=settings.credentials_key)
@@ -152,10 +154,11 @@ def community_import(
 
 def _import_opml(settings: Settings, file: Path, slug: str, item_kind: str) -> None:
     from catalog.opml import feed_urls, import_opml
+    from crawlers.guard import check_url
 
     feeds = feed_urls(file.read_bytes())
     for url, _title in feeds:
-        check_url_syntax(url, settings.crawl_allow_loopback)
+        check_url(url, settings.crawl_allow_loopback)
     with catalog_session(settings) as session:
         report = import_opml(session, slug, feeds, item_kind)
     click.echo(f"{slug}: {len(report.added)} feeds added, {len(report.kept)} already there")
@@ -200,13 +203,6 @@ def community_export(
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
-
-
-def check_url_syntax(url: str, allow_loopback: bool) -> None:
-    """Refuse what the crawler would refuse without resolving names (imports hold many)."""
-    from crawlers.guard import check_url
-
-    check_url(url, allow_loopback)
 
 
 @click.group()
@@ -392,14 +388,11 @@ def _option_value(value: str) -> Any:
 
 def source_health(source: Source) -> dict[str, Any]:
     """What `source list` and `source show` print of a source: never its credentials."""
-    if source.paused:
-        health = "paused"
-    elif source.last_fetched_at is None:
-        health = "never fetched"
-    elif source.error_count:
-        health = f"failing x{source.error_count}"
-    else:
-        health = "ok"
+    from catalog.sources import fetch_health
+
+    state = fetch_health(source)
+    words = {"failing": f"failing x{source.error_count}", "never": "never fetched"}
+    health = words.get(state, "ok" if state == "warning" else state)
     return {
         "id": source.id,
         "community": source.community.slug,

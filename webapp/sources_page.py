@@ -25,7 +25,7 @@ from catalog.db import (
     session_factory,
 )
 from catalog.models import Source, utcnow
-from catalog.sources import list_sources
+from catalog.sources import fetch_health, list_sources
 from crawlers.normalise import MAX_TITLE, clean_text
 from webapp.services import services
 
@@ -151,16 +151,16 @@ def next_fetch(source: Source, now: datetime) -> Moment:
 
 def health(source: Source) -> tuple[str, str]:
     """The source's health in words, and the CSS class of its row."""
+    state = fetch_health(source)
     failures = _failures(source.error_count)
-    if source.paused:
-        return ("paused, " + failures if source.error_count else "paused"), "paused"
-    if source.error_count:
-        return failures, "failing"
-    if source.last_fetched_at is None:
-        return "never fetched", "never"
-    if source.last_error:  # a successful fetch keeps its warnings in last_error
-        return "OK, with warnings", "warning"
-    return "OK", "ok"
+    words = {
+        "paused": "paused, " + failures if source.error_count else "paused",
+        "failing": failures,
+        "never": "never fetched",
+        "warning": "OK, with warnings",
+        "ok": "OK",
+    }
+    return words[state], state
 
 
 def _failures(count: int) -> str:

@@ -64,6 +64,8 @@ class SourceRun:
     complete: bool = True
     failure: SourceFailed | None = None
     reported: bool = False
+    # An html source's selectors, compiled once for all its pages.
+    list_options: html_lists.ListOptions | None = None
 
     def add(self, result: ParseResult) -> None:
         self.items.extend(result.items)
@@ -242,7 +244,7 @@ class SourcesSpider(Spider):
     def parse_detail(self, response: Response) -> Iterator[Any]:
         run = self._run(response)
         index: int = response.meta["listed"]
-        options = _list_options(run.source)
+        options = _list_options(run)
         run.items[index] = html_lists.parse_detail(
             response.url, response.body, options, run.items[index]
         )
@@ -294,7 +296,7 @@ class SourcesSpider(Spider):
         return []
 
     def _read_list(self, run: SourceRun, response: Response, page: int) -> list[Request | None]:
-        options = _list_options(run.source)
+        options = _list_options(run)
         # The page cap is the spider's (_request counts every request of the source, detail
         # pages included), so the parser is told to follow every next page.
         result = html_lists.parse(
@@ -354,9 +356,14 @@ class SourcesSpider(Spider):
             yield run.outcome()
 
 
-def _list_options(source: SourceRef) -> html_lists.ListOptions:
+def _list_options(run: SourceRun) -> html_lists.ListOptions:
     """The source's selectors; its entries are of the source's item kind unless it says."""
-    return html_lists.ListOptions.from_dict({"kind": source.item_kind, **source.options})
+    if run.list_options is None:
+        source = run.source
+        run.list_options = html_lists.ListOptions.from_dict(
+            {"kind": source.item_kind, **source.options}
+        )
+    return run.list_options
 
 
 def _form_with_field(name: str) -> str:
