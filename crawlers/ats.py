@@ -28,6 +28,7 @@ from crawlers.normalise import (
     canonical_url,
     clean_text,
     html_to_text,
+    json_text,
     plausible_date,
     sanitise_html,
 )
@@ -190,7 +191,7 @@ def _postings(vendor: str, data: Any) -> list[Any]:
         # Ashby's answer also holds postings hidden from the board: they are not open to all.
         return [p for p in postings if not (isinstance(p, dict) and p.get("isListed") is False)]
     error = data.get("error") if isinstance(data, dict) else None
-    hint = f": {clean_text(_text(error), 200)}" if error else ""
+    hint = f": {clean_text(json_text(error), 200)}" if error else ""
     raise NotAJobBoard(f"not a {vendor} job board answer (a JSON {type(data).__name__}{hint})")
 
 
@@ -225,14 +226,14 @@ def _item(
     apply_url: Any = None,
 ) -> ParsedItem | None:
     """The item, when it has a title and an address; the publisher's id goes in its details."""
-    clean_title, item_url = clean_text(_text(title), MAX_TITLE), _http_url(url)
+    clean_title, item_url = clean_text(json_text(title), MAX_TITLE), _http_url(url)
     if not clean_title or not item_url:
         return None
     details = {key: value for key, value in details.items() if value}
     apply_address = _http_url(apply_url)
     if apply_address and apply_address != item_url:
         details["apply_url"] = apply_address
-    posting_id = clean_text(_text(posting.get("id")), 100)
+    posting_id = clean_text(json_text(posting.get("id")), 100)
     if posting_id:
         details["external_id"] = f"{board.vendor}:{board.slug}:{posting_id}"
     return ParsedItem(
@@ -254,16 +255,16 @@ def _item(
 
 
 def _greenhouse(job: dict[str, Any], board: _Board) -> ParsedItem | None:
-    location = clean_text(_text(_get(job, "location", "name")))
+    location = clean_text(json_text(_get(job, "location", "name")))
     # The content is HTML escaped once more ("&lt;p&gt;"): unescape, then sanitise.
-    content = html.unescape(_text(job.get("content"))[: MAX_BODY * 4])
+    content = html.unescape(json_text(job.get("content"))[: MAX_BODY * 4])
     return _item(
         board,
         job,
         title=job.get("title"),
         url=job.get("absolute_url"),
         body=content,
-        organisation=clean_text(_text(job.get("company_name"))),
+        organisation=clean_text(json_text(job.get("company_name"))),
         location=location,
         published=_instant(job.get("first_published") or job.get("updated_at")),
         tags=_names(job.get("departments")),
@@ -284,9 +285,9 @@ def _lever(posting: dict[str, Any], board: _Board) -> ParsedItem | None:
     places = categories.get("allLocations")
     location = "; ".join(_texts(places)) if isinstance(places, list) else ""
     details = {
-        "remote": WORKPLACES.get(_text(posting.get("workplaceType")).lower(), ""),
-        "employment_type": clean_text(_text(categories.get("commitment"))),
-        "country": clean_text(_text(posting.get("country")), 10),
+        "remote": WORKPLACES.get(json_text(posting.get("workplaceType")).lower(), ""),
+        "employment_type": clean_text(json_text(categories.get("commitment"))),
+        "country": clean_text(json_text(posting.get("country")), 10),
         "salary": _lever_salary(posting.get("salaryRange")),
     }
     return _item(
@@ -296,7 +297,7 @@ def _lever(posting: dict[str, Any], board: _Board) -> ParsedItem | None:
         url=posting.get("hostedUrl"),
         apply_url=posting.get("applyUrl"),
         body=_lever_body(posting),
-        location=clean_text(location or _text(categories.get("location"))),
+        location=clean_text(location or json_text(categories.get("location"))),
         published=_epoch_ms(posting.get("createdAt")),
         tags=_unique(_texts([categories.get("team"), categories.get("department")])),
         details=details,
@@ -306,12 +307,12 @@ def _lever(posting: dict[str, Any], board: _Board) -> ParsedItem | None:
 def _lever_body(posting: dict[str, Any]) -> str:
     """Description, then each list ("Requirements", "Benefits") under its heading, then the
     closing text: the posting as Lever's own page shows it."""
-    parts = [_text(posting.get("description")) or _paragraph(posting.get("descriptionPlain"))]
+    parts = [json_text(posting.get("description")) or _paragraph(posting.get("descriptionPlain"))]
     for entry in _list(posting.get("lists"))[:50]:
         if isinstance(entry, dict):
-            heading = html.escape(html_to_text(_text(entry.get("text")), 200))
-            parts.append(f"<h3>{heading}</h3><ul>{_text(entry.get('content'))[:MAX_BODY]}</ul>")
-    parts.append(_text(posting.get("additional")))
+            heading = html.escape(html_to_text(json_text(entry.get("text")), 200))
+            parts.append(f"<h3>{heading}</h3><ul>{json_text(entry.get('content'))[:MAX_BODY]}</ul>")
+    parts.append(json_text(posting.get("additional")))
     return "".join(part[: MAX_BODY * 2] for part in parts)
 
 
@@ -322,7 +323,7 @@ def _lever_salary(value: Any) -> dict[str, Any] | None:
     low, high = _number(value.get("min")), _number(value.get("max"))
     if low is None and high is None:
         return None
-    interval = _text(value.get("interval")).lower()  # "one-time" is no period
+    interval = json_text(value.get("interval")).lower()  # "one-time" is no period
     period = next((p for word, p in PERIODS.items() if word in interval), None)
     return {"min": low, "max": high, "currency": _currency(value.get("currency")), "period": period}
 
@@ -335,7 +336,7 @@ def _ashby(job: dict[str, Any], board: _Board) -> ParsedItem | None:
     places = [job.get("location")] + [_get(place, "location") for place in secondary]
     details = _address(_get(job, "address", "postalAddress"))
     details["remote"] = _ashby_workplace(job)
-    details["employment_type"] = clean_text(_text(job.get("employmentType")))
+    details["employment_type"] = clean_text(json_text(job.get("employmentType")))
     details.update(_ashby_compensation(job))
     return _item(
         board,
@@ -343,7 +344,7 @@ def _ashby(job: dict[str, Any], board: _Board) -> ParsedItem | None:
         title=job.get("title"),
         url=job.get("jobUrl"),
         apply_url=job.get("applyUrl"),
-        body=_text(job.get("descriptionHtml")) or _paragraph(job.get("descriptionPlain")),
+        body=json_text(job.get("descriptionHtml")) or _paragraph(job.get("descriptionPlain")),
         location=clean_text("; ".join(_unique(_texts(places)))),
         published=_instant(job.get("publishedAt") or job.get("updatedAt")),
         tags=_unique(_names([job.get("department"), job.get("team")])),
@@ -353,7 +354,7 @@ def _ashby(job: dict[str, Any], board: _Board) -> ParsedItem | None:
 
 def _ashby_workplace(job: dict[str, Any]) -> str:
     """The stated workplace type wins: Ashby marks some hybrid postings isRemote as well."""
-    stated = re.sub(r"[^a-z]", "", _text(job.get("workplaceType")).lower())
+    stated = re.sub(r"[^a-z]", "", json_text(job.get("workplaceType")).lower())
     named = {"remote": "remote", "hybrid": "hybrid", "onsite": "onsite"}.get(stated, "")
     return named or ("remote" if job.get("isRemote") is True else "")
 
@@ -375,7 +376,7 @@ def _ashby_compensation(job: dict[str, Any]) -> dict[str, Any]:
     salary = _ashby_salary(salaries)
     if salary:
         return {"salary": salary}
-    summary = clean_text(_text(compensation.get("compensationTierSummary")))
+    summary = clean_text(json_text(compensation.get("compensationTierSummary")))
     return {"salary_text": summary} if summary else {}
 
 
@@ -394,7 +395,7 @@ def _ashby_salary(components: list[dict[str, Any]]) -> dict[str, Any] | None:
     highs = [n for n in (_number(c.get("maxValue")) for c in alike) if n is not None]
     if not lows and not highs:
         return None
-    count, _, unit = _text(first.get("interval")).strip().lower().partition(" ")
+    count, _, unit = json_text(first.get("interval")).strip().lower().partition(" ")
     return {
         "min": min(lows) if lows else None,
         "max": max(highs) if highs else None,
@@ -406,20 +407,15 @@ def _ashby_salary(components: list[dict[str, Any]]) -> dict[str, Any] | None:
 # --- Values ----------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return ""
-    return str(value)
-
-
 def _texts(values: Any) -> list[str]:
-    return [t for t in (clean_text(_text(v)) for v in _list(values)[:50]) if t]
+    return [t for t in (clean_text(json_text(v)) for v in _list(values)[:50]) if t]
 
 
 def _names(values: Any) -> tuple[str, ...]:
     """Names of departments ({"name": ...}) or plain strings, at most ten."""
     names = (
-        clean_text(_text(_get(v, "name") if isinstance(v, dict) else v), 80) for v in _list(values)
+        clean_text(json_text(_get(v, "name") if isinstance(v, dict) else v), 80)
+        for v in _list(values)
     )
     return tuple(name for name in names if name)[:10]
 
@@ -443,12 +439,12 @@ def _get(value: Any, *keys: str) -> Any:
 
 
 def _paragraph(value: Any) -> str:
-    text = _text(value)[:MAX_BODY]
+    text = json_text(value)[:MAX_BODY]
     return f"<p>{html.escape(text)}</p>" if text.strip() else ""
 
 
 def _http_url(value: Any) -> str:
-    text = _text(value).strip()
+    text = json_text(value).strip()
     if len(text) > 2_000 or urlsplit(text).scheme not in {"http", "https"}:
         return ""
     return canonical_url(text)
@@ -458,15 +454,15 @@ def _address(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         return {}
     return {
-        "city": clean_text(_text(value.get("addressLocality"))),
-        "region": clean_text(_text(value.get("addressRegion"))),
-        "country": clean_text(_text(value.get("addressCountry"))),
+        "city": clean_text(json_text(value.get("addressLocality"))),
+        "region": clean_text(json_text(value.get("addressRegion"))),
+        "country": clean_text(json_text(value.get("addressCountry"))),
     }
 
 
 def _instant(value: Any) -> datetime | None:
     """An ISO 8601 time in UTC ("2026-11-19T12:12:24-05:00"), or None if it is not one."""
-    text = _text(value).strip()[:64]
+    text = json_text(value).strip()[:64]
     try:
         parsed = datetime.fromisoformat(text)
         return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
@@ -494,5 +490,5 @@ def _number(value: Any) -> float | None:
 
 
 def _currency(value: Any) -> str | None:
-    code = _text(value).strip().upper()
+    code = json_text(value).strip().upper()
     return code if len(code) == 3 and code.isalpha() and code.isascii() else None

@@ -15,6 +15,7 @@ from crawlers.normalise import (
     canonical_url,
     clean_text,
     html_to_text,
+    json_text,
     plausible_date,
     sanitise_html,
 )
@@ -77,25 +78,16 @@ def _load(body: bytes) -> tuple[dict[str, Any], list[str]]:
 
 
 def _feed_title(feed: dict[str, Any]) -> str:
-    return clean_text(_text(feed.get("title")))
-
-
-def _text(value: Any) -> str:
-    """A string field as a string: numbers written as text, anything else ignored."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return ""
+    return clean_text(json_text(feed.get("title")))
 
 
 def _item(feed_url: str, entry: dict[str, Any], item_kind: str, now: datetime) -> ParsedItem | None:
     link, key = _link(feed_url, entry)
     body_html = _body(entry)
-    title = clean_text(_text(entry.get("title")), MAX_TITLE) or html_to_text(body_html, 80)
+    title = clean_text(json_text(entry.get("title")), MAX_TITLE) or html_to_text(body_html, 80)
     if not title or not link:
         return None
-    summary = _text(entry.get("summary")) or body_html
+    summary = json_text(entry.get("summary")) or body_html
     details: dict[str, Any] = {}
     if author := _author(entry):
         details["author"] = author
@@ -111,7 +103,7 @@ def _item(feed_url: str, entry: dict[str, Any], item_kind: str, now: datetime) -
         summary=html_to_text(summary),
         body=sanitise_html(body_html),
         published_at=plausible_date(_date(entry), now),
-        source_key=clean_text(_text(entry.get("id")), 500),
+        source_key=clean_text(json_text(entry.get("id")), 500),
         tags=_tags(entry.get("tags")),
         details=details,
     )
@@ -127,7 +119,7 @@ def _link(feed_url: str, entry: dict[str, Any]) -> tuple[str, str]:
     for candidate in (entry.get("url"), entry.get("external_url")):
         if isinstance(candidate, str) and (link := _absolute(feed_url, candidate)):
             return link, ""
-    guid = _text(entry.get("id")).strip()
+    guid = json_text(entry.get("id")).strip()
     if guid.startswith(("http://", "https://")):
         return guid[:2000], ""
     if not guid:
@@ -144,9 +136,9 @@ def _absolute(feed_url: str, link: str) -> str:
 
 def _body(entry: dict[str, Any]) -> str:
     """content_html, or content_text escaped into paragraphs so it reads as text."""
-    if content := _text(entry.get("content_html")):
+    if content := json_text(entry.get("content_html")):
         return content
-    plain = _text(entry.get("content_text"))
+    plain = json_text(entry.get("content_text"))
     if not plain:
         return ""
     escaped = plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -158,7 +150,7 @@ def _author(entry: dict[str, Any]) -> str:
     authors = entry.get("authors")
     candidates = authors if isinstance(authors, list) else [entry.get("author")]
     for author in candidates[:10]:
-        if isinstance(author, dict) and (name := clean_text(_text(author.get("name")))):
+        if isinstance(author, dict) and (name := clean_text(json_text(author.get("name")))):
             return name
     return ""
 
@@ -166,7 +158,7 @@ def _author(entry: dict[str, Any]) -> str:
 def _tags(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
-    tags = (clean_text(_text(tag), 80) for tag in value[:MAX_TAGS])
+    tags = (clean_text(json_text(tag), 80) for tag in value[:MAX_TAGS])
     return tuple(dict.fromkeys(tag for tag in tags if tag))
 
 

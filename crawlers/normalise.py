@@ -109,6 +109,16 @@ def absolute_http_url(base: str, href: str) -> str:
         return ""
 
 
+def json_text(value: object) -> str:
+    """A JSON value meant as text: strings as they are, numbers written out, anything else
+    (objects, lists, booleans, null) as nothing."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
 def clean_text(text: str | None, limit: int = MAX_SHORT) -> str:
     """One line of plain text: no control or direction-override characters, spaces folded."""
     if not text:
