@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Response
 
+from catalog.db import make_engine
 from indexer.client import make_client
 from indexer.names import IndexNames
 from mutual.settings import Settings, load_settings
@@ -35,6 +36,7 @@ def create_app(
         settings=settings,
         search_client=make_client(settings),
         index_names=IndexNames(settings.index_prefix),
+        catalog=make_engine(settings.resolved_database_url),
     )
     app.register_blueprint(search_page.blueprint)
     app.register_blueprint(health.blueprint)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from elasticsearch import Elasticsearch
 from flask import current_app
+from sqlalchemy.engine import Engine
 
 from indexer.names import IndexNames
 from mutual.settings import Settings
@@ -16,6 +17,8 @@ class Services:
     settings: Settings
     search_client: Elasticsearch
     index_names: IndexNames
+    # The catalog's engine: one pool for every request; it connects on first use only.
+    catalog: Engine
 
 
 def services() -> Services:

@@ -12,7 +12,6 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, render_template, request
-from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -20,7 +19,6 @@ from catalog.communities import UnknownCommunity, list_communities
 from catalog.db import (
     CatalogNotInitialised,
     CatalogOutdated,
-    make_engine,
     require_schema,
     session_factory,
 )
@@ -31,8 +29,6 @@ from webapp.services import services
 
 blueprint = Blueprint("sources", __name__)
 
-# Where the app keeps its catalog engine, made on first visit: the other pages need no database.
-_ENGINE_KEY = "mutual.sources_page.engine"
 MAX_SLUG = 80
 MAX_ERROR_SHOWN = 400
 MAX_ERROR_TITLE = 2_000
@@ -239,21 +235,8 @@ def read_listing(session: Session, community_slug: str, now: datetime) -> Listin
     return Listing(groups, tuple((c.slug, c.name) for c in communities), community_slug)
 
 
-def _catalog_engine() -> Engine:
-    """The app's catalog engine, made on first use and then shared by every request (one pool).
-
-    Two first requests racing may each make one; the loser is dropped before it ever connects.
-    """
-    engine = current_app.extensions.get(_ENGINE_KEY)
-    if engine is None:
-        made = make_engine(services().settings.resolved_database_url)
-        engine = current_app.extensions.setdefault(_ENGINE_KEY, made)
-    result: Engine = engine
-    return result
-
-
 def _read(community_slug: str) -> Listing:
-    engine = _catalog_engine()
+    engine = services().catalog
     require_schema(engine)
     # A plain session, never committed: the page only reads.
     with session_factory(engine)() as session:
