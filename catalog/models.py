@@ -57,6 +57,10 @@ class Community(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     homepage: Mapped[str] = mapped_column(String(2000), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # "public": listed in the directory to everyone; "private": seen by its members only.
+    visibility: Mapped[str] = mapped_column(String(20), default="public")
+    # How people join: "open" (one click), "approval" (an admin approves), "invite" (a link).
+    join_policy: Mapped[str] = mapped_column(String(20), default="approval")
 
     sources: Mapped[list[Source]] = relationship(back_populates="community")
 
@@ -204,3 +208,85 @@ class ItemDeletion(Base):
     item_id: Mapped[str] = mapped_column(String(64))
     change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
     deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    """A person who signs in: a job seeker, a community admin, or the operator (`is_admin`)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Stored lower-cased, so one address is one account however it is typed.
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(300))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # An IANA zone name for showing event times; empty: the browser's, else UTC.
+    timezone: Mapped[str] = mapped_column(String(64), default="")
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie holds the token; only its hash is stored. Deleting the row
+    signs that browser out, wherever the cookie has gone."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Membership(Base):
+    """That a user belongs to a community ("active") or asked to ("pending"), and their role."""
+
+    __tablename__ = "memberships"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+    community: Mapped[Community] = relationship()
+
+
+class Invitation(Base):
+    """A link that lets whoever holds it join a community (and sign up when sign-up is by
+    invitation). Only a hash of the token is stored."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    max_uses: Mapped[int] = mapped_column(Integer, default=1)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+    community: Mapped[Community] = relationship()
+
+
+class SignInFailure(Base):
+    """Failed sign-ins per key (an address, a client IP), kept in the catalog so that every web
+    worker process shares one count and one lock."""
+
+    __tablename__ = "sign_in_failures"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)

@@ -21,6 +21,13 @@ ENV_PREFIX = "MUTUAL_"
 CONFIG_ENV = "MUTUAL_CONFIG"
 
 
+# Settings that take one of a few words.
+CHOICES = {
+    "signup_mode": ("open", "invite", "closed"),
+    "smtp_security": ("none", "starttls", "tls"),
+}
+
+
 class SettingsError(MutualError):
     """A setting has a value that cannot be used; the message names it."""
 
@@ -89,6 +96,39 @@ class Settings:
         "", "Key signing web sessions. Empty: a random key per process.", secret=True
     )
     page_size: int = _setting(20, "Results per search page.")
+    public_url: str = _setting(
+        "http://127.0.0.1:8000",
+        "The address people reach the web app at, for links in e-mails. When it starts with "
+        "https://, session cookies are marked Secure.",
+    )
+    signup_mode: str = _setting(
+        "open",
+        "Who may create an account: `open` (anyone), `invite` (only with a community "
+        "invitation link) or `closed` (only the operator, with `mutual user add`).",
+    )
+    sign_in_max_failures: int = _setting(
+        5, "Failed sign-ins for one address (four times that for one client) before a lock."
+    )
+    sign_in_lockout_minutes: int = _setting(
+        15, "Minutes sign-in stays locked after too many failures."
+    )
+    smtp_host: str = _setting("", "SMTP server for e-mail (password resets, alerts). Empty: none.")
+    smtp_port: int = _setting(25, "SMTP server port (587 for STARTTLS, 465 for TLS).")
+    smtp_security: str = _setting("none", "SMTP connection security: `none`, `starttls` or `tls`.")
+    smtp_username: str = _setting("", "SMTP user name; empty: no authentication.")
+    smtp_password: str = _setting("", "SMTP password.", secret=True)
+    mail_from: str = _setting("Mutual <mutual@localhost>", "Sender of the e-mails Mutual sends.")
+
+    def __post_init__(self) -> None:
+        for name, allowed in CHOICES.items():
+            value = getattr(self, name)
+            if value not in allowed:
+                env = ENV_PREFIX + name.upper()
+                raise SettingsError(f"{env}: {value!r} is not one of {', '.join(allowed)}")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.lower().startswith("https://")
 
     @property
     def resolved_database_url(self) -> str:

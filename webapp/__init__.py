@@ -6,12 +6,21 @@ import secrets
 from typing import Any
 
 from flask import Flask, Response
+from flask_wtf.csrf import CSRFProtect
 
 from catalog.db import make_engine
 from indexer.client import make_client
 from indexer.names import IndexNames
 from mutual.settings import Settings, load_settings
-from webapp import health, search_page, sources_page
+from webapp import (
+    accounts_pages,
+    communities_pages,
+    health,
+    search_page,
+    sources_page,
+)
+from webapp.db import init_db
+from webapp.login import init_login
 from webapp.services import Services
 
 CONTENT_SECURITY_POLICY = (
@@ -30,6 +39,9 @@ def create_app(
         SECRET_KEY=settings.secret_key or secrets.token_hex(32),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        # Tokens live as long as the session: a form left open all day still submits.
+        WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(test_config or {})
     app.extensions["mutual"] = Services(
@@ -38,11 +50,28 @@ def create_app(
         index_names=IndexNames(settings.index_prefix),
         catalog=make_engine(settings.resolved_database_url),
     )
-    app.register_blueprint(search_page.blueprint)
-    app.register_blueprint(health.blueprint)
-    app.register_blueprint(sources_page.blueprint)
+    init_db(app)
+    init_login(app)
+    CSRFProtect(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.context_processor(lambda: _template_globals(app, settings))
     app.after_request(_security_headers)
     return app
+
+
+BLUEPRINTS = (
+    search_page.blueprint,
+    health.blueprint,
+    sources_page.blueprint,
+    accounts_pages.blueprint,
+    communities_pages.blueprint,
+)
+
+
+def _template_globals(app: Flask, settings: Settings) -> dict[str, Any]:
+    endpoints = set(app.view_functions)
+    return {"signup_mode": settings.signup_mode, "has_endpoint": endpoints.__contains__}
 
 
 def _security_headers(response: Response) -> Response:

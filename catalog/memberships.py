@@ -1,0 +1,229 @@
+"""Who belongs to which community: joining, leaving, approving, inviting, and roles.
+
+The active memberships decide what a person may see (see `member_slugs`); the web app and
+alerts build their viewer from it on every request, so leaving takes effect at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from catalog.models import Community, Invitation, Membership, User, utcnow
+from mutual.errors import MutualError
+
+ACTIVE = "active"
+PENDING = "pending"
+MEMBER = "member"
+ADMIN = "admin"
+VISIBILITIES = ("public", "private")
+JOIN_POLICIES = ("open", "approval", "invite")
+
+
+class MembershipError(MutualError):
+    """A membership change that is not allowed; the message says why."""
+
+
+class InvitationInvalid(MutualError):
+    """An invitation link that is unknown, used up, revoked or expired."""
+
+
+@dataclass(frozen=True)
+class CommunityAccess:
+    """What one user may do in one community."""
+
+    status: str | None  # "active", "pending" or None (not a member)
+    role: str | None
+    operator: bool
+
+    @property
+    def member(self) -> bool:
+        return self.status == ACTIVE
+
+    @property
+    def admin(self) -> bool:
+        return self.operator or (self.member and self.role == ADMIN)
+
+
+def member_slugs(session: Session, user_id: int) -> tuple[str, ...]:
+    """The communities whose member-only items the user may see: active memberships only."""
+    rows = session.scalars(
+        select(Community.slug)
+        .join(Membership, Membership.community_id == Community.id)
+        .where(Membership.user_id == user_id, Membership.status == ACTIVE)
+        .order_by(Community.slug)
+    )
+    return tuple(rows)
+
+
+def membership(session: Session, user_id: int, community_id: int) -> Membership | None:
+    return session.get(Membership, (user_id, community_id))
+
+
+def access(session: Session, user: User | None, community: Community) -> CommunityAccess:
+    if user is None:
+        return CommunityAccess(None, None, operator=False)
+    row = membership(session, user.id, community.id)
+    return CommunityAccess(
+        row.status if row else None, row.role if row else None, operator=user.is_admin
+    )
+
+
+def may_see_community(session: Session, user: User | None, community: Community) -> bool:
+    """Private communities exist, for everyone else, only through an invitation link."""
+    if community.visibility == "public":
+        return True
+    return access(session, user, community).member or bool(user and user.is_admin)
+
+
+def visible_communities(session: Session, user: User | None) -> list[Community]:
+    communities = session.scalars(select(Community).order_by(Community.name))
+    return [c for c in communities if may_see_community(session, user, c)]
+
+
+def add_member(
+    session: Session, user: User, community: Community, *, role: str = MEMBER
+) -> Membership:
+    """Make `user` an active member (or admin), whatever the community's join policy."""
+    row = membership(session, user.id, community.id)
+    if row is None:
+        row = Membership(user_id=user.id, community_id=community.id)
+        session.add(row)
+    row.status, row.role = ACTIVE, role if role in (MEMBER, ADMIN) else MEMBER
+    session.flush()
+    return row
+
+
+def request_to_join(session: Session, user: User, community: Community) -> Membership:
+    """Join an open community at once, or ask an approval community's admins."""
+    row = membership(session, user.id, community.id)
+    if row is not None and row.status == ACTIVE:
+        return row
+    if community.visibility != "public" or community.join_policy == "invite":
+        raise MembershipError(f"{community.name} is joined by invitation only")
+    if row is None:
+        row = Membership(user_id=user.id, community_id=community.id, role=MEMBER)
+        session.add(row)
+    row.status = ACTIVE if community.join_policy == "open" else PENDING
+    session.flush()
+    return row
+
+
+def approve(session: Session, user_id: int, community: Community) -> Membership:
+    row = membership(session, user_id, community.id)
+    if row is None or row.status != PENDING:
+        raise MembershipError("there is no request to join from that person")
+    row.status = ACTIVE
+    return row
+
+
+def leave(session: Session, user_id: int, community: Community) -> None:
+    """Leave (or be removed from, or have a request refused by) a community. The last admin
+    of a community cannot leave it while other members remain, so nobody is left managing."""
+    row = membership(session, user_id, community.id)
+    if row is None:
+        return
+    if row.role == ADMIN and row.status == ACTIVE and _admin_count(session, community) == 1:
+        others = _member_count(session, community) - 1
+        if others > 0:
+            raise MembershipError(
+                f"you are the only admin of {community.name}: make another member admin first"
+            )
+    session.delete(row)
+    session.flush()
+
+
+def set_role(session: Session, user_id: int, community: Community, role: str) -> Membership:
+    row = membership(session, user_id, community.id)
+    if row is None or row.status != ACTIVE:
+        raise MembershipError("only active members can be given a role")
+    if role not in (MEMBER, ADMIN):
+        raise MembershipError(f"unknown role {role!r}; use member or admin")
+    if row.role == ADMIN and role == MEMBER and _admin_count(session, community) == 1:
+        raise MembershipError("a community keeps at least one admin")
+    row.role = role
+    return row
+
+
+def members(session: Session, community: Community) -> list[Membership]:
+    return list(
+        session.scalars(
+            select(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.community_id == community.id)
+            .order_by(Membership.status, User.email)
+        )
+    )
+
+
+def _admin_count(session: Session, community: Community) -> int:
+    query = select(func.count()).where(
+        Membership.community_id == community.id,
+        Membership.role == ADMIN,
+        Membership.status == ACTIVE,
+    )
+    return int(session.scalar(query) or 0)
+
+
+def _member_count(session: Session, community: Community) -> int:
+    query = select(func.count()).where(
+        Membership.community_id == community.id, Membership.status == ACTIVE
+    )
+    return int(session.scalar(query) or 0)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_invitation(
+    session: Session,
+    community: Community,
+    created_by: User | None,
+    *,
+    days: int = 14,
+    max_uses: int = 1,
+    now: datetime | None = None,
+) -> str:
+    """A new invitation; returns the token for the link (shown once, stored only hashed)."""
+    token = secrets.token_urlsafe(24)
+    session.add(
+        Invitation(
+            token_hash=_token_hash(token),
+            community_id=community.id,
+            created_by=created_by.id if created_by else None,
+            expires_at=(now or utcnow()) + timedelta(days=max(1, days)),
+            max_uses=max(1, max_uses),
+        )
+    )
+    session.flush()
+    return token
+
+
+def find_invitation(session: Session, token: str, now: datetime | None = None) -> Invitation:
+    """The usable invitation for `token`, or InvitationInvalid saying why it is not."""
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.token_hash == _token_hash(token[:200]))
+    )
+    if invitation is None or invitation.revoked:
+        raise InvitationInvalid("this invitation link is not valid (it may have been revoked)")
+    if invitation.expires_at <= (now or utcnow()):
+        raise InvitationInvalid("this invitation link has expired; ask for a new one")
+    if invitation.uses >= invitation.max_uses:
+        raise InvitationInvalid("this invitation link has already been used")
+    return invitation
+
+
+def accept_invitation(session: Session, token: str, user: User) -> Community:
+    invitation = find_invitation(session, token)
+    community = invitation.community
+    existing = membership(session, user.id, community.id)
+    if existing is None or existing.status != ACTIVE:
+        add_member(session, user, community)
+        invitation.uses += 1
+    return community

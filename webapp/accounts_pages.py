@@ -1,0 +1,252 @@
+"""Signing up, in and out; changing and resetting a password."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
+
+from catalog.accounts import (
+    AccountError,
+    UnknownUser,
+    add_user,
+    end_all_sessions,
+    end_session,
+    find_user,
+    get_user,
+    normalise_email,
+    set_password,
+    start_session,
+    verify_password,
+)
+from catalog.memberships import InvitationInvalid, find_invitation
+from catalog.models import User
+from catalog.sign_in_limits import SignInLimit, clear_failures, locked_until, record_failure
+from mutual.mail import MailFailed, MailNotConfigured, compose, send
+from webapp.db import db
+from webapp.forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+)
+from webapp.login import SignedIn, required_user, signed_in_user, signin_required
+from webapp.services import services
+
+blueprint = Blueprint("accounts", __name__)
+
+RESET_SALT = "mutual-password-reset"
+RESET_MAX_AGE = 2 * 3600
+# One client may fail this many times more than one address before it is locked out too.
+CLIENT_FACTOR = 4
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect to somewhere else."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+            return target
+    return url_for("search.search_view")
+
+
+def _sign_in(user: User) -> None:
+    token = start_session(db(), user)
+    db().commit()
+    login_user(SignedIn(user, token))
+
+
+@blueprint.route("/signup", methods=["GET", "POST"])
+def sign_up() -> Any:
+    mode = services().settings.signup_mode
+    invitation = request.args.get("invitation", "")
+    if mode == "closed" or (mode == "invite" and not _invitation_usable(invitation)):
+        return render_template("signup_closed.html", mode=mode), 403
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = add_user(
+                db(),
+                form.email.data or "",
+                form.password.data or "",
+                display_name=form.display_name.data or "",
+            )
+        except AccountError as exc:
+            form.email.errors = [str(exc)]
+        else:
+            _sign_in(user)
+            if invitation:
+                return redirect(url_for("communities.accept", token=invitation))
+            flash("Welcome to Mutual. Join your communities to search them.")
+            return redirect(url_for("communities.directory"))
+    return render_template("signup.html", form=form, invitation=invitation)
+
+
+def _invitation_usable(token: str) -> bool:
+    if not token:
+        return False
+    try:
+        find_invitation(db(), token)
+    except InvitationInvalid:
+        return False
+    return True
+
+
+def _limit() -> SignInLimit:
+    settings = services().settings
+    lockout = timedelta(minutes=settings.sign_in_lockout_minutes)
+    return SignInLimit(settings.sign_in_max_failures, window=lockout, lockout=lockout)
+
+
+def _limit_keys(email: str) -> list[tuple[str, SignInLimit]]:
+    limit = _limit()
+    client = SignInLimit(limit.max_failures * CLIENT_FACTOR, limit.window, limit.lockout)
+    try:
+        address = normalise_email(email)
+    except AccountError:
+        address = email.strip().lower()[:320]
+    return [(f"address:{address}", limit), (f"client:{request.remote_addr}", client)]
+
+
+@blueprint.route("/signin", methods=["GET", "POST"])
+def sign_in() -> Any:
+    form = SignInForm()
+    if not form.validate_on_submit():
+        return render_template("signin.html", form=form)
+    keys = _limit_keys(form.email.data or "")
+    session = db()
+    for key, _limit_for_key in keys:
+        if locked_until(session, key):
+            return _locked(form)
+    user = find_user(session, form.email.data or "")
+    if user is None or not verify_password(session, user, form.password.data or ""):
+        locked = [record_failure(session, key, limit) for key, limit in keys]
+        session.commit()
+        if any(locked):
+            return _locked(form)
+        form.password.errors = ["That e-mail and password do not match an account."]
+        return render_template("signin.html", form=form), 401
+    clear_failures(session, keys[0][0])
+    _sign_in(user)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def _locked(form: SignInForm) -> tuple[str, int]:
+    minutes = services().settings.sign_in_lockout_minutes
+    form.password.errors = [
+        f"Too many failed sign-ins. Sign-in is locked for up to {minutes} minutes; "
+        "you can reset your password meanwhile."
+    ]
+    return render_template("signin.html", form=form, locked=True), 429
+
+
+@blueprint.post("/signout")
+def sign_out() -> Response:
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if signed_in_user() is not None:
+        end_session(db(), current_user.get_id())
+        db().commit()
+    logout_user()
+    return redirect(url_for("search.search_view"))
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+@signin_required
+def account() -> Any:
+    form = ChangePasswordForm()
+    user = required_user()
+    if form.validate_on_submit():
+        if not verify_password(db(), user, form.current.data or ""):
+            form.current.errors = ["That is not your current password."]
+        else:
+            set_password(db(), user, form.password.data or "")
+            db().commit()
+            _sign_in(user)  # this browser stays signed in; every other one is signed out
+            flash("Password changed. Every other browser signed in as you is signed out.")
+            return redirect(url_for("accounts.account"))
+    return render_template("account.html", form=form, user=user, empty=EmptyForm())
+
+
+@blueprint.post("/account/signout-everywhere")
+@signin_required
+def sign_out_everywhere() -> Response:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = required_user()
+    end_all_sessions(db(), user.id)
+    db().commit()
+    logout_user()
+    flash("Signed out everywhere.")
+    return redirect(url_for("accounts.sign_in"))
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt=RESET_SALT)
+
+
+def reset_token(user: User) -> str:
+    # The hash's tail makes the token single-use: once the password changes, it no longer fits.
+    return _serializer().dumps({"u": user.id, "h": user.password_hash[-16:]})
+
+
+@blueprint.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password() -> Any:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = find_user(db(), form.email.data or "")
+        if user is not None:
+            try:
+                _send_reset(user)
+            except (MailNotConfigured, MailFailed) as exc:
+                return render_template("forgot.html", form=form, error=str(exc)), 503
+        # The same answer whether or not the address has an account: no account discovery.
+        return render_template("forgot.html", form=form, sent=True)
+    return render_template("forgot.html", form=form)
+
+
+def _send_reset(user: User) -> None:
+    settings = services().settings
+    link = settings.public_url.rstrip("/") + url_for(
+        "accounts.reset_password", token=reset_token(user)
+    )
+    text = (
+        "Someone (hopefully you) asked to reset the password of your Mutual account.\n\n"
+        f"Choose a new password here within two hours:\n{link}\n\n"
+        "If you did not ask, ignore this message; your password stays as it is.\n"
+    )
+    send(settings, compose(settings, user.email, "Reset your Mutual password", text))
+
+
+@blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Any:
+    user = _user_for_reset(token)
+    if user is None:
+        return render_template("reset.html", invalid=True), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        set_password(db(), user, form.password.data or "")
+        for key, _limit_for_key in _limit_keys(user.email)[:1]:
+            clear_failures(db(), key)
+        db().commit()
+        _sign_in(user)
+        flash("Password changed. Every other browser signed in as you is signed out.")
+        return redirect(url_for("search.search_view"))
+    return render_template("reset.html", form=form)
+
+
+def _user_for_reset(token: str) -> User | None:
+    try:
+        data = _serializer().loads(token[:500], max_age=RESET_MAX_AGE)
+        user = get_user(db(), int(data["u"]))
+    except (BadSignature, KeyError, TypeError, ValueError, UnknownUser):
+        return None
+    return user if user.password_hash[-16:] == data.get("h") else None
