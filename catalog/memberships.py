@@ -227,3 +227,24 @@ def accept_invitation(session: Session, token: str, user: User) -> Community:
         add_member(session, user, community)
         invitation.uses += 1
     return community
+
+
+def list_invitations(session: Session, community: Community) -> list[Invitation]:
+    """The community's invitations, newest first (their tokens are not kept, only hashes)."""
+    return list(
+        session.scalars(
+            select(Invitation)
+            .where(Invitation.community_id == community.id)
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        )
+    )
+
+
+def revoke_invitation(session: Session, community: Community, invitation_id: int) -> Invitation:
+    """Stop an invitation link working; MembershipError if the community has no such link."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.community_id != community.id:
+        raise MembershipError(f"{community.name} has no invitation #{invitation_id}")
+    invitation.revoked = True
+    session.flush()
+    return invitation

@@ -32,7 +32,14 @@ def _keyword_with_text() -> dict[str, Any]:
 ANALYSIS: dict[str, Any] = {
     "filter": {
         "english_stop": {"type": "stop", "stopwords": "_english_"},
-        "english_hunspell": {"type": "hunspell", "locale": "en_US", "dedup": True},
+        # longest_only: one stem per word. With every stem, "remote" also indexes "mote" and
+        # so matches "promotion" (-> "motion", "mote").
+        "english_hunspell": {
+            "type": "hunspell",
+            "locale": "en_US",
+            "dedup": True,
+            "longest_only": True,
+        },
     },
     "analyzer": {
         "text_en": {

@@ -1,34 +1,103 @@
-"""The one query builder: the search page, the JSON API, the CLI and (later) alerts all use it."""
+"""The one query builder: the search page, the JSON API, the CLI and (later) alerts all use it.
+
+What the user typed is parsed by `indexer.query_syntax` into plain values and turned here into
+structured clauses (multi_match, match_phrase, terms): no user text ever reaches Elasticsearch
+as query syntax. The access filter and the active-status filter sit in the main query's `filter`,
+so every hit, count, aggregation and suggestion is limited by them; the facet values the user
+picked go in `post_filter`, and each facet's aggregation is filtered by the other picks only.
+
+Duplicates: the catalog merges copies of one posting into one item (one document), and a
+recurring event's occurrences are separate items on purpose, so there is nothing left to
+collapse; field collapsing would also rule out search_after on our sorts (it needs the sort to
+be on the collapse field) and would fold every document without a cluster_id into one hit.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from indexer.documents import PUBLIC
+from indexer.query_syntax import MAX_CLAUSES, ParsedQuery, Term, clean_text, parse_query
+from indexer.synonyms import job_title_synonyms, words
 
-TEXT_FIELDS = ("title^4", "title.exact^2", "organisation.text^2", "summary^1.5", "text")
+# Fields a word may match as typed, with their boosts: organisation and location included.
+EXACT_FIELDS = (
+    "title^4",
+    "title.exact^2",
+    "organisation.text^2",
+    "summary^1.5",
+    "text",
+    "location.text",
+    "event.venue.text^0.5",
+    "author.text",
+    # Keywords a typed word names exactly: "remote", "hybrid", "contract", "internship".
+    "remote^1.5",
+    "employment_type",
+)
+# Fields where a misspelt word may still match: text only, never organisation, places or ids.
+FUZZY_FIELDS = ("title^4", "summary^1.5", "text")
+FUZZY_WEIGHT = 0.4  # a typo's match counts for less than the word spelt right
+TEXT_FIELDS = EXACT_FIELDS  # the fields a plain search reads (kept for callers of old)
 MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 1000
+MAX_WORDS = 64
 HIGHLIGHT_TAGS = (["<mark>"], ["</mark>"])
+PIT_KEEP_ALIVE = "5m"
+# Recency: the text score is multiplied by 1 + RECENCY_WEIGHT * decay, between 1 and 1.5, so a
+# fresh posting wins a tie but never overtakes a clearly better match.
+RECENCY_WEIGHT = 0.5
+RECENCY_SCALE = "30d"
+
+SORTS = ("relevance", "newest", "event_date")
+POSTED_WITHIN = {"day": "now-1d/h", "week": "now-7d/d", "month": "now-30d/d"}
+UPCOMING = {"week": "now+7d/d", "month": "now+30d/d"}
+ATTENDANCE = {"online": ("online", "mixed"), "in_person": ("in-person", "mixed")}
+SALARY_BANDS = {"50k": 50_000, "100k": 100_000, "150k": 150_000, "200k": 200_000}
+KINDS = ("job", "event", "resource")
 
 
 @dataclass(frozen=True)
 class SearchRequest:
+    """One search: the box's text, the facet values picked, the order and the page."""
+
     text: str = ""
     kinds: tuple[str, ...] = ()
     communities: tuple[str, ...] = ()
     page: int = 1
     size: int = 20
+    organisations: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()  # city names, as the location facet lists them
+    remote: tuple[str, ...] = ()  # onsite, hybrid, remote
+    employment_types: tuple[str, ...] = ()
+    salary_band: str = ""  # a key of SALARY_BANDS: annual pay reaching at least that much
+    posted_within: str = ""  # day, week or month
+    upcoming: str = ""  # events starting within the next week or month
+    attendance: str = ""  # online or in_person (mixed events count as both)
+    sort: str = "relevance"  # relevance, newest or event_date
+    search_after: tuple[Any, ...] = ()  # the previous page's cursor (with pit_id)
+    pit_id: str = ""
 
     def clamped(self) -> SearchRequest:
-        return SearchRequest(
-            text=self.text.strip()[:MAX_QUERY_LENGTH],
-            kinds=self.kinds,
-            communities=self.communities,
-            page=max(1, min(self.page, 1000)),
+        """The request with every value inside its limits; unknown choices dropped."""
+        return replace(
+            self,
+            text=clean_text(self.text)[:MAX_QUERY_LENGTH],
+            page=max(1, min(self.page, MAX_PAGE)),
             size=max(1, min(self.size, MAX_PAGE_SIZE)),
+            kinds=tuple(k for k in self.kinds if k in KINDS),
+            salary_band=_known(self.salary_band, SALARY_BANDS),
+            posted_within=_known(self.posted_within, POSTED_WITHIN),
+            upcoming=_known(self.upcoming, UPCOMING),
+            attendance=_known(self.attendance, ATTENDANCE),
+            sort=self.sort if self.sort in SORTS else "relevance",
+            search_after=self.search_after[:4],
         )
+
+
+def _known(value: str, choices: dict[str, Any]) -> str:
+    return value if value in choices else ""
 
 
 @dataclass(frozen=True)
@@ -36,6 +105,17 @@ class Viewer:
     """Who is searching: decides which member-only items may appear. Anonymous by default."""
 
     member_of: tuple[str, ...] = ()
+    # Private communities the viewer is not in: treated as if they did not exist (never
+    # named under "seen in", never counted in a facet, a filter on them finds nothing).
+    hidden: tuple[str, ...] = ()
+
+
+NO_COMMUNITY = "-"  # no slug looks like this, so a filter on it matches nothing
+
+
+def known_communities(slugs: tuple[str, ...], viewer: Viewer) -> tuple[str, ...]:
+    """`slugs` with the communities hidden from the viewer replaced by one that matches nothing."""
+    return tuple(NO_COMMUNITY if slug in viewer.hidden else slug for slug in slugs)
 
 
 def visibility_filter(viewer: Viewer) -> dict[str, Any]:
@@ -43,59 +123,386 @@ def visibility_filter(viewer: Viewer) -> dict[str, Any]:
     return {"terms": {"visibility": [PUBLIC, *viewer.member_of]}}
 
 
-def _filters(request: SearchRequest, viewer: Viewer) -> list[dict[str, Any]]:
-    filters: list[dict[str, Any]] = [visibility_filter(viewer), {"term": {"status": "active"}}]
-    if request.kinds:
-        filters.append({"terms": {"kind": list(request.kinds)}})
-    if request.communities:
-        filters.append({"terms": {"communities": list(request.communities)}})
-    return filters
+def access_filters(viewer: Viewer) -> list[dict[str, Any]]:
+    """What every search of live listings is limited to: visible to the viewer, and active."""
+    return [visibility_filter(viewer), {"term": {"status": "active"}}]
 
 
-def _text_query(text: str) -> dict[str, Any]:
-    if not text:
+# --- The text of the box -------------------------------------------------------------------
+
+
+def _word_clause(word: str) -> dict[str, Any]:
+    """One typed word: as spelt in any field, or within a typo or two in the text fields."""
+    exact = {
+        "multi_match": {"query": word, "fields": list(EXACT_FIELDS), "zero_terms_query": "all"}
+    }
+    fuzzy = {
+        "multi_match": {
+            "query": word,
+            "fields": list(FUZZY_FIELDS),
+            "fuzziness": "AUTO",
+            "prefix_length": 1,
+            "max_expansions": 20,
+            "boost": FUZZY_WEIGHT,
+        }
+    }
+    return {"dis_max": {"queries": [exact, fuzzy]}}
+
+
+def _phrase_clause(phrase: str) -> dict[str, Any]:
+    """Words in this order, spelt as typed (stemmed or not), in any text field."""
+    return {"multi_match": {"query": phrase, "fields": list(EXACT_FIELDS), "type": "phrase"}}
+
+
+def _synonym_clause(phrases: tuple[str, ...]) -> dict[str, Any]:
+    """Any of the equivalent titles; never fuzzy (a typo of "vp" is not a vice president)."""
+    return {"dis_max": {"queries": [_phrase_clause(p) for p in phrases]}}
+
+
+def _word_run_clauses(tokens: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Clauses for consecutive typed words, job-title synonyms expanded (longest entry first)."""
+    synonyms = job_title_synonyms()
+    clauses: list[dict[str, Any]] = []
+    start = 0
+    while start < len(tokens):
+        length, phrases = synonyms.longest_match(tokens, start)
+        if length:
+            clauses.append(_synonym_clause(phrases))
+            start += length
+        else:
+            clauses.append(_word_clause(tokens[start]))
+            start += 1
+    return clauses
+
+
+def _all_of(clauses: list[dict[str, Any]]) -> dict[str, Any]:
+    return clauses[0] if len(clauses) == 1 else {"bool": {"must": clauses}}
+
+
+def _term_clause(term: Term) -> dict[str, Any] | None:
+    if term.phrase:
+        return _phrase_clause(term.text)
+    clauses = _word_run_clauses(words(term.text)[:MAX_WORDS])
+    return _all_of(clauses) if clauses else None
+
+
+def _required_clauses(parsed: ParsedQuery) -> list[dict[str, Any]]:
+    """One clause per required group; runs of plain words are read together for synonyms."""
+    clauses: list[dict[str, Any]] = []
+    run: list[str] = []
+    for group in parsed.required:
+        if len(group) == 1 and not group[0].phrase:
+            run.extend(words(group[0].text))
+            continue
+        clauses.extend(_word_run_clauses(tuple(run[:MAX_WORDS])))
+        run = []
+        options = [c for c in (_term_clause(t) for t in group) if c]
+        if options:
+            clauses.append(options[0] if len(options) == 1 else {"dis_max": {"queries": options}})
+    clauses.extend(_word_run_clauses(tuple(run[:MAX_WORDS])))
+    return clauses
+
+
+def _field_clauses(parsed: ParsedQuery) -> list[dict[str, Any]]:
+    """`title:` words (typos forgiven) or phrases, and `org:` names (exact words, in order)."""
+    clauses: list[dict[str, Any]] = []
+    for term in parsed.titles:
+        if term.phrase:
+            clauses.append({"match_phrase": {"title": term.text}})
+        else:
+            match = {"query": term.text, "operator": "and", "fuzziness": "AUTO", "prefix_length": 1}
+            clauses.append({"match": {"title": match}})
+    if parsed.organisations:
+        names = [{"match_phrase": {"organisation.text": name}} for name in parsed.organisations]
+        clauses.append({"bool": {"should": names, "minimum_should_match": 1}})
+    return clauses
+
+
+def _excluded_clauses(parsed: ParsedQuery) -> list[dict[str, Any]]:
+    clauses: list[dict[str, Any]] = []
+    for term in parsed.excluded:
+        kind = "phrase" if term.phrase else "best_fields"
+        query = {"query": term.text, "fields": list(EXACT_FIELDS), "type": kind}
+        clauses.append({"multi_match": query | ({} if term.phrase else {"operator": "and"})})
+    return clauses
+
+
+def text_query(parsed: ParsedQuery) -> dict[str, Any]:
+    """The scored part of a search: what the box asks for, without filters or recency."""
+    must = [*_required_clauses(parsed), *_field_clauses(parsed)]
+    must_not = _excluded_clauses(parsed)
+    if not must and not must_not:
         return {"match_all": {}}
+    query: dict[str, Any] = {"must": must or [{"match_all": {}}], "must_not": must_not}
+    free_text = parsed.free_text
+    if free_text:
+        # An exact phrase in the title outranks the same words scattered through a body.
+        query["should"] = [{"match_phrase": {"title.exact": {"query": free_text, "boost": 3}}}]
+    return {"bool": query}
+
+
+def _recency_function(kind_filter: dict[str, Any], field: str, offset: str) -> dict[str, Any]:
+    # From the start of today, not this millisecond: scores must not change between the pages
+    # of one search, or search_after on _score would skip or repeat hits.
+    decay = {field: {"origin": "now/d", "scale": RECENCY_SCALE, "offset": offset, "decay": 0.5}}
+    only = {"bool": {"filter": [kind_filter, {"exists": {"field": field}}]}}
+    return {"filter": only, "exp": decay, "weight": RECENCY_WEIGHT}
+
+
+def with_recency(query: dict[str, Any]) -> dict[str, Any]:
+    """`query` with its score gently raised for recent postings and soon-to-happen events."""
     return {
-        "bool": {
-            "must": [
-                {
-                    "multi_match": {
-                        "query": text,
-                        "fields": list(TEXT_FIELDS),
-                        "operator": "and",
-                        "type": "best_fields",
-                    }
-                }
+        "function_score": {
+            "query": query,
+            "functions": [
+                {"weight": 1},
+                _recency_function({"terms": {"kind": ["job", "resource"]}}, "published_at", "3d"),
+                _recency_function({"term": {"kind": "event"}}, "event.start", "7d"),
             ],
-            # An exact phrase in the title outranks the same words scattered through a body.
-            "should": [{"match_phrase": {"title.exact": {"query": text, "boost": 3}}}],
+            "score_mode": "sum",
+            "boost_mode": "multiply",
         }
     }
 
 
-def build_search(request: SearchRequest, viewer: Viewer) -> dict[str, Any]:
-    """The Elasticsearch request body for a search page."""
-    request = request.clamped()
-    body: dict[str, Any] = {
-        "query": {
-            "bool": {"must": [_text_query(request.text)], "filter": _filters(request, viewer)}
+def _box_filters(parsed: ParsedQuery) -> list[dict[str, Any]]:
+    """`in:` and `community:` typed in the box narrow the search itself, facets included."""
+    filters: list[dict[str, Any]] = []
+    if parsed.kinds:
+        filters.append({"terms": {"kind": list(parsed.kinds)}})
+    if parsed.communities:
+        filters.append({"terms": {"communities": list(parsed.communities)}})
+    return filters
+
+
+# --- Facets --------------------------------------------------------------------------------
+
+
+def _date_range(gte: str, lt: str | None = None) -> dict[str, Any]:
+    bounds = {"gte": gte} | ({"lt": lt} if lt else {})
+    return {"range": {"published_at": bounds}}
+
+
+def _posted_filter(within: str) -> dict[str, Any]:
+    """Posted since: the posting date, or when Mutual first saw an item that had none."""
+    since = POSTED_WITHIN[within]
+    no_date = {"bool": {"must_not": {"exists": {"field": "published_at"}}}}
+    first_seen = {"bool": {"filter": [no_date, {"range": {"first_seen": {"gte": since}}}]}}
+    return {"bool": {"should": [_date_range(since), first_seen], "minimum_should_match": 1}}
+
+
+def _upcoming_filter(within: str) -> dict[str, Any]:
+    return {"range": {"event.start": {"gte": "now/d", "lt": UPCOMING[within]}}}
+
+
+def _salary_filter(band: str) -> dict[str, Any]:
+    floor = SALARY_BANDS[band]
+    reaches = [{"range": {f"salary.{k}": {"gte": floor}}} for k in ("annual_max", "annual_min")]
+    return {"bool": {"should": reaches, "minimum_should_match": 1}}
+
+
+def _attendance_filter(mode: str) -> dict[str, Any]:
+    return {"terms": {"event.attendance": list(ATTENDANCE[mode])}}
+
+
+def _terms_facet(field: str, size: int) -> dict[str, Any]:
+    return {"terms": {"field": field, "size": size}}
+
+
+def _filters_facet(filters: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {"filters": {"filters": filters}}
+
+
+# Facet name -> (the request attribute it reads, the aggregation that counts its values).
+FACETS: dict[str, tuple[str, dict[str, Any]]] = {
+    "kind": ("kinds", _terms_facet("kind", 3)),
+    "community": ("communities", _terms_facet("communities", 50)),
+    "organisation": ("organisations", _terms_facet("organisation", 20)),
+    "location": ("locations", _terms_facet("city", 20)),
+    "remote": ("remote", _terms_facet("remote", 5)),
+    "employment_type": ("employment_types", _terms_facet("employment_type", 10)),
+    "salary_band": (
+        "salary_band",
+        _filters_facet({band: _salary_filter(band) for band in SALARY_BANDS}),
+    ),
+    "posted_within": (
+        "posted_within",
+        _filters_facet({span: _posted_filter(span) for span in POSTED_WITHIN}),
+    ),
+    "upcoming": ("upcoming", _filters_facet({span: _upcoming_filter(span) for span in UPCOMING})),
+    "attendance": (
+        "attendance",
+        _filters_facet({mode: _attendance_filter(mode) for mode in ATTENDANCE}),
+    ),
+}
+TERMS_FIELDS = {
+    "kind": "kind",
+    "community": "communities",
+    "organisation": "organisation",
+    "location": "city",
+    "remote": "remote",
+    "employment_type": "employment_type",
+}
+
+
+def facet_filters(request: SearchRequest) -> dict[str, dict[str, Any]]:
+    """The filter of each facet the user picked a value of, by facet name."""
+    picked: dict[str, dict[str, Any]] = {}
+    for name, field in TERMS_FIELDS.items():
+        values = getattr(request, FACETS[name][0])
+        if values:
+            picked[name] = {"terms": {field: list(values)}}
+    if request.salary_band:
+        picked["salary_band"] = _salary_filter(request.salary_band)
+    if request.posted_within:
+        picked["posted_within"] = _posted_filter(request.posted_within)
+    if request.upcoming:
+        picked["upcoming"] = _upcoming_filter(request.upcoming)
+    if request.attendance:
+        picked["attendance"] = _attendance_filter(request.attendance)
+    return picked
+
+
+def _all_filters(filters: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"bool": {"filter": filters}} if filters else {"match_all": {}}
+
+
+def facet_aggregations(picked: dict[str, dict[str, Any]], viewer: Viewer) -> dict[str, Any]:
+    """Each facet counted under every picked filter but its own, so values stay combinable;
+    communities hidden from the viewer are never counted."""
+    aggs: dict[str, Any] = {}
+    for name, (_, counter) in FACETS.items():
+        others = [f for other, f in picked.items() if other != name]
+        values = counter
+        if name == "community" and viewer.hidden:
+            values = {"terms": {**counter["terms"], "exclude": list(viewer.hidden)}}
+        aggs[name] = {"filter": _all_filters(others), "aggs": {"values": values}}
+    return aggs
+
+
+# --- The request body ----------------------------------------------------------------------
+
+
+def _sort(request: SearchRequest, has_text: bool) -> list[Any]:
+    newest = {"published_at": {"order": "desc", "missing": "_last"}}
+    tiebreak = {"id": "asc"}  # makes search_after cursors exact
+    if request.sort == "event_date":
+        return [{"event.start": {"order": "asc", "missing": "_last"}}, newest, tiebreak]
+    if request.sort == "newest" or not has_text:
+        return [newest, tiebreak]
+    return ["_score", newest, tiebreak]
+
+
+def _highlight() -> dict[str, Any]:
+    return {
+        "encoder": "html",
+        "pre_tags": HIGHLIGHT_TAGS[0],
+        "post_tags": HIGHLIGHT_TAGS[1],
+        "fields": {
+            "title": {"number_of_fragments": 0},
+            "summary": {"fragment_size": 200, "number_of_fragments": 1},
+            "text": {"fragment_size": 200, "number_of_fragments": 1},
         },
-        "from": (request.page - 1) * request.size,
+    }
+
+
+def did_you_mean(text: str) -> dict[str, Any]:
+    """A term suggester over title words: spellings of the typed words that titles use.
+
+    It reads the whole index's words, so `indexer.search` offers a suggestion only after a
+    search for it under the viewer's own filters has found something.
+    """
+    options = {"field": "title.exact", "suggest_mode": "missing", "min_word_length": 4}
+    return {"text": text, "did_you_mean": {"term": options}}
+
+
+def _page(request: SearchRequest, body: dict[str, Any]) -> None:
+    if request.search_after:
+        body["search_after"] = list(request.search_after)
+    else:
+        body["from"] = (request.page - 1) * request.size
+    if request.pit_id:
+        body["pit"] = {"id": request.pit_id, "keep_alive": PIT_KEEP_ALIVE}
+
+
+def build_search(request: SearchRequest, viewer: Viewer) -> dict[str, Any]:
+    """The Elasticsearch request body for a search page (without `index` when a PIT is set)."""
+    request = request.clamped()
+    request = replace(request, communities=known_communities(request.communities, viewer))
+    parsed = parse_query(request.text)
+    parsed = replace(parsed, communities=known_communities(parsed.communities, viewer))
+    picked = facet_filters(request)
+    filters = [*access_filters(viewer), *_box_filters(parsed)]
+    body: dict[str, Any] = {
+        "query": {"bool": {"must": [with_recency(text_query(parsed))], "filter": filters}},
         "size": request.size,
+        "sort": _sort(request, not parsed.is_empty),
         "track_total_hits": True,
         "_source": {"excludes": ["text", "body", "suggest"]},
-        "highlight": {
-            "encoder": "html",
-            "pre_tags": HIGHLIGHT_TAGS[0],
-            "post_tags": HIGHLIGHT_TAGS[1],
-            "fields": {
-                "title": {"number_of_fragments": 0},
-                "summary": {"fragment_size": 200, "number_of_fragments": 1},
-                "text": {"fragment_size": 200, "number_of_fragments": 1},
-            },
-        },
-        "aggs": {"communities": {"terms": {"field": "communities", "size": 50}}},
+        "highlight": _highlight(),
+        "aggs": facet_aggregations(picked, viewer),
     }
-    if not request.text:
-        body["sort"] = [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"]
+    if picked:
+        body["post_filter"] = _all_filters(list(picked.values()))
+    if parsed.free_text:
+        body["suggest"] = did_you_mean(parsed.free_text[:200])
+    _page(request, body)
     return body
+
+
+def build_count(request: SearchRequest, viewer: Viewer) -> dict[str, Any]:
+    """How many hits `request` would have for `viewer`: the same query and filters, no page."""
+    body = build_search(replace(request, search_after=(), pit_id=""), viewer)
+    query: dict[str, Any] = body["query"]
+    post_filter = body.get("post_filter")
+    if post_filter:
+        query = {"bool": {"must": [query], "filter": [post_filter]}}
+    return {"query": query}
+
+
+def build_prefix_suggest(prefix: str, viewer: Viewer, size: int = 8) -> dict[str, Any]:
+    """Titles starting with what is typed so far, among the items the viewer may see.
+
+    A filtered prefix query rather than the completion suggester: completion suggestions
+    cannot be limited by the access filter without contexts on every document, and this keeps
+    visibility_filter the one rule for suggestions too.
+    """
+    typed = clean_text(prefix)[:100]
+    return {
+        "query": {
+            "bool": {
+                "must": [{"match_phrase_prefix": {"title.exact": {"query": typed}}}],
+                "filter": access_filters(viewer),
+            }
+        },
+        "size": min(max(size, 1), 20) * 3,  # room for identical titles folded into one
+        "_source": ["title"],
+        "sort": ["_score", {"published_at": {"order": "desc", "missing": "_last"}}],
+    }
+
+
+def build_get_item(item_id: str, viewer: Viewer) -> dict[str, Any]:
+    """One document by id, only when the viewer may see it (any status: an expired job's
+    page still says what it was)."""
+    return {
+        "query": {"bool": {"filter": [visibility_filter(viewer), {"ids": {"values": [item_id]}}]}},
+        "size": 1,
+        "_source": {"excludes": ["text", "suggest"]},
+    }
+
+
+def build_more_from_organisation(
+    organisation: str, viewer: Viewer, exclude_id: str = "", size: int = 5
+) -> dict[str, Any]:
+    """The organisation's other live listings the viewer may see, newest first."""
+    return {
+        "query": {
+            "bool": {
+                "filter": [*access_filters(viewer), {"term": {"organisation": organisation}}],
+                "must_not": [{"ids": {"values": [exclude_id]}}] if exclude_id else [],
+            }
+        },
+        "size": min(max(size, 1), MAX_CLAUSES),
+        "sort": [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
+        "_source": {"excludes": ["text", "body", "suggest"]},
+    }

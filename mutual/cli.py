@@ -11,6 +11,7 @@ import os
 import click
 
 from mutual import __version__, exits
+from mutual.cli_accounts import user
 from mutual.cli_catalog import community, init, source
 from mutual.cli_pipeline import crawl, index, reindex, search
 from mutual.cli_web import demo, serve, show_settings
@@ -51,6 +52,7 @@ for command in (
     init,
     community,
     source,
+    user,
     crawl,
     index,
     reindex,

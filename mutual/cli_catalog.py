@@ -19,13 +19,15 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from catalog.credentials import Credentials
-    from catalog.models import Source
+    from catalog.models import Source, User
 
 # Kept here, not imported from catalog.sources, so that `--help` needs no database library.
 SOURCE_KINDS = ("feed", "calendar", "jobboard", "structured", "html", "sitemap", "resource")
 AUTH_KINDS = ("none", "basic", "bearer", "cookie", "form")
 ACCESS_LEVELS = ("public", "members")
 ITEM_KINDS = ("job", "event", "resource")
+JOIN_POLICIES = ("open", "approval", "invite")
+JOIN_WORDS = {"open": "anyone", "approval": "an admin's approval", "invite": "invitation"}
 
 
 @contextmanager
@@ -68,7 +70,7 @@ def init(settings: Settings) -> None:
 
 @click.group()
 def community() -> None:
-    """Add and list communities."""
+    """Add, list, import and export communities; manage their members and invitations."""
 
 
 @community.command("add")
@@ -76,16 +78,39 @@ def community() -> None:
 @click.option("--slug", help="Short id used in URLs and commands (default: from the name).")
 @click.option("--description", default="", help="One or two sentences about the community.")
 @click.option("--homepage", default="", help="The community's public home page.")
+@click.option(
+    "--private",
+    is_flag=True,
+    help="Only its members (and the operator) see that it exists; joined by invitation.",
+)
+@click.option(
+    "--join",
+    "join_policy",
+    type=click.Choice(JOIN_POLICIES),
+    help="How people join: open (one click), approval (an admin approves) or invite (a link). "
+    "Default: invite when --private, else approval.",
+)
 @click.pass_obj
 def community_add(
-    settings: Settings, name: str, slug: str | None, description: str, homepage: str
+    settings: Settings,
+    name: str,
+    slug: str | None,
+    description: str,
+    homepage: str,
+    private: bool,
+    join_policy: str | None,
 ) -> None:
     """Add a community called NAME."""
     from catalog.communities import add_community
 
     with catalog_session(settings) as session:
         created = add_community(session, name, slug, description, homepage)
-        click.echo(f"added community {created.slug!r} ({created.name})")
+        created.visibility = "private" if private else "public"
+        created.join_policy = join_policy or ("invite" if private else "approval")
+        click.echo(
+            f"added community {created.slug!r} ({created.name}): {created.visibility}, "
+            f"joined by {JOIN_WORDS[created.join_policy]}"
+        )
 
 
 @community.command("list")
@@ -207,7 +232,7 @@ def community_export(
 
 @click.group()
 def source() -> None:
-    """Add and list the sources communities publish."""
+    """Add, test, list, pause and remove the sources communities publish."""
 
 
 def check_source_url(url: str, allow_loopback: bool) -> None:
@@ -496,3 +521,174 @@ def _set_paused(settings: Settings, source_id: int, *, paused: bool) -> None:
         if not paused:
             source.next_fetch_at = None
     click.echo(f"source #{source_id} {'paused' if paused else 'resumed'}")
+
+
+@source.command("remove")
+@click.argument("source_id", type=int)
+@click.pass_obj
+def source_remove(settings: Settings, source_id: int) -> None:
+    """Delete source SOURCE_ID. Items only it carried leave the catalog, and the index at the
+    next `mutual index`; items other sources carry too stay, without this source."""
+    from catalog.source_removal import remove_source
+    from catalog.sources import get_source
+
+    with catalog_session(settings) as session:
+        removed = remove_source(session, get_source(session, source_id))
+    click.echo(
+        f"removed source #{removed.source_id} from {removed.community_slug} ({removed.url}): "
+        f"{removed.items_deleted} items deleted, {removed.items_updated} kept for other sources"
+    )
+
+
+@source.command("test")
+@click.argument("url")
+@click.option(
+    "--kind",
+    type=click.Choice(("auto", *SOURCE_KINDS)),
+    default="auto",
+    show_default=True,
+    help="What the URL serves; auto finds out, as `source add` does.",
+)
+@click.option(
+    "--item-kind", type=click.Choice(ITEM_KINDS), help="What its entries are (default: guessed)."
+)
+@click.option(
+    "--option",
+    "options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A kind-specific setting, as for `source add` (repeatable).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts (and the web app).")
+@click.pass_obj
+def source_test(
+    settings: Settings,
+    url: str,
+    kind: str,
+    item_kind: str | None,
+    options: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Fetch URL once, as a crawl would, and show what it would collect. Writes nothing."""
+    from crawlers.preview import preview_source
+
+    check_source_url(url, settings.crawl_allow_loopback)
+    parsed = parse_options(kind, options) if kind != "auto" else {}
+    preview = preview_source(settings, url, kind, item_kind or "", parsed).as_dict()
+    if as_json:
+        click.echo(json.dumps(preview, indent=2))
+    else:
+        _print_preview(preview)
+    if not preview["ok"]:
+        raise click.exceptions.Exit(1)
+
+
+def _print_preview(preview: dict[str, Any]) -> None:
+    click.echo(f"{preview['kind']} of {preview['item_kind']}s at {preview['url']}")
+    if preview["found"]:
+        click.echo(f"found: {preview['found']}")
+    click.echo(f"HTTP status: {preview['status'] or '-'}")
+    if preview["error"]:
+        click.secho(f"error: {preview['error']}", fg="red", err=True)
+        return
+    click.echo(f"{preview['item_count']} items would be collected; the first:")
+    columns = ["kind", "title", "organisation", "published", "url"]
+    print_rows(preview["items"], False, columns)
+    for warning in preview["warnings"]:
+        click.echo(f"warning: {warning}")
+
+
+@community.command("invite")
+@click.argument("slug")
+@click.option("--days", type=click.IntRange(1, 365), default=14, show_default=True)
+@click.option("--uses", type=click.IntRange(1, 10000), default=1, show_default=True)
+@click.pass_obj
+def community_invite(settings: Settings, slug: str, days: int, uses: int) -> None:
+    """Print a new invitation link to community SLUG (shown once: only its hash is kept)."""
+    from catalog.communities import get_community
+    from catalog.memberships import create_invitation
+
+    with catalog_session(settings) as session:
+        token = create_invitation(
+            session, get_community(session, slug), None, days=days, max_uses=uses
+        )
+    click.echo(invitation_link(settings, token))
+    click.echo(f"valid {days} days, for {uses} {'person' if uses == 1 else 'people'}", err=True)
+
+
+def invitation_link(settings: Settings, token: str) -> str:
+    return f"{settings.public_url.rstrip('/')}/invite/{token}"
+
+
+@community.group("member")
+def member() -> None:
+    """Add, list and remove a community's members."""
+
+
+@member.command("add")
+@click.argument("slug")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="Make them an admin of the community.")
+@click.pass_obj
+def member_add(settings: Settings, slug: str, email: str, admin: bool) -> None:
+    """Make the account EMAIL an active member of community SLUG (whatever its join policy)."""
+    from catalog.communities import get_community
+    from catalog.memberships import ADMIN, MEMBER, add_member
+
+    with catalog_session(settings) as session:
+        community_row = get_community(session, slug)
+        user = user_by_email(session, email)
+        row = add_member(session, user, community_row, role=ADMIN if admin else MEMBER)
+        click.echo(
+            f"{user.email} is now {'an admin' if row.role == ADMIN else 'a member'} of {slug}"
+        )
+
+
+@member.command("list")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_obj
+def member_list(settings: Settings, slug: str, as_json: bool) -> None:
+    """List community SLUG's members and requests to join."""
+    from catalog.communities import get_community
+    from catalog.memberships import members
+
+    with catalog_session(settings) as session:
+        rows = [
+            {
+                "email": row.user.email,
+                "name": row.user.display_name,
+                "role": row.role,
+                "status": row.status,
+                "since": row.created_at,
+            }
+            for row in members(session, get_community(session, slug))
+        ]
+    print_rows(rows, as_json, ["email", "role", "status", "since"])
+
+
+@member.command("remove")
+@click.argument("slug")
+@click.argument("email")
+@click.pass_obj
+def member_remove(settings: Settings, slug: str, email: str) -> None:
+    """Remove EMAIL from community SLUG (or refuse their request); effective at once."""
+    from catalog.communities import get_community
+    from catalog.memberships import MembershipError, leave, membership
+
+    with catalog_session(settings) as session:
+        community_row = get_community(session, slug)
+        user = user_by_email(session, email)
+        if membership(session, user.id, community_row.id) is None:
+            raise MembershipError(f"{user.email} is not a member of {slug}")
+        leave(session, user.id, community_row)
+    click.echo(f"{user.email} removed from {slug}")
+
+
+def user_by_email(session: Session, email: str) -> User:
+    from catalog.accounts import UnknownUser, find_user
+
+    user = find_user(session, email)
+    if user is None:
+        raise UnknownUser(f"no account for {email.strip()!r} (create it with `mutual user add`)")
+    return user

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
+from playwright.sync_api import Browser, sync_playwright
 
 from catalog.db import upgrade_schema
 from mutual.local_site import LocalSite
@@ -20,6 +21,16 @@ from tests.helpers import REPO
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ES_SCRIPT = REPO / "scripts" / "elasticsearch.sh"
+CHROMIUM = os.environ.get("MUTUAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def es_port() -> str:
@@ -108,6 +119,16 @@ def site(tmp_path: Path) -> Iterator[LocalSite]:
     local.start()
     yield local
     local.stop()
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} missing: run scripts/test.sh, which installs Debian's chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from mutual.settings import ENV_PREFIX, Settings, settings_environ
 
 REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"  # screenshots the browser tests keep
 
 
 def settings_env(settings: Settings) -> dict[str, str]:

@@ -15,7 +15,9 @@ from mutual.settings import Settings, load_settings
 from webapp import (
     accounts_pages,
     communities_pages,
+    community_admin,
     health,
+    portfolio_page,
     search_page,
     sources_page,
 )
@@ -66,6 +68,8 @@ BLUEPRINTS = (
     sources_page.blueprint,
     accounts_pages.blueprint,
     communities_pages.blueprint,
+    community_admin.blueprint,
+    portfolio_page.blueprint,
 )
 
 

@@ -8,7 +8,11 @@ from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional
 
 from catalog.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
-PASSWORD_LENGTH = Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)
+PASSWORD_LENGTH = Length(
+    min=MIN_PASSWORD_LENGTH,
+    max=MAX_PASSWORD_LENGTH,
+    message=f"Use at least {MIN_PASSWORD_LENGTH} characters (at most {MAX_PASSWORD_LENGTH}).",
+)
 
 
 class SignUpForm(FlaskForm):

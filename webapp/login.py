@@ -16,9 +16,9 @@ from flask import Flask, abort, g, redirect, request, url_for
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_required
 
 from catalog.accounts import session_user
-from catalog.memberships import member_slugs
 from catalog.models import User
 from indexer.query import Viewer
+from indexer.viewers import viewer_for
 from webapp.db import db
 
 P = ParamSpec("P")
@@ -95,7 +95,7 @@ def current_viewer() -> Viewer:
     """What the person behind this request may see, from their memberships as they are now."""
     if "viewer" not in g:
         user = signed_in_user()
-        g.viewer = Viewer(member_of=member_slugs(db(), user.id)) if user else Viewer()
+        g.viewer = viewer_for(db(), user.id if user else None)
     viewer: Viewer = g.viewer
     return viewer
 

@@ -1,0 +1,80 @@
+"""In headless Chromium: sign up through an invitation, see the community's member-only jobs,
+leave it, and no longer see them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from mutual.local_site import LocalSite
+from mutual.settings import Settings
+from tests.access_world import SECRET_TITLE, build_world
+from tests.helpers import ARTIFACTS, REPO, settings_env
+from tests.web import PASSWORD, free_port, wait_for_url
+
+
+@pytest.fixture
+def served(catalog: Settings, site: LocalSite) -> Iterator[tuple[str, str]]:
+    """`mutual serve` on a free port over the access world; (base URL, invitation token)."""
+    token = build_world(catalog, site)
+    port = free_port()
+    env = settings_env(catalog) | {"MUTUAL_SECRET_KEY": "browser-test"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mutual", "serve", "--port", str(port)],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_url(f"{base}/healthz", process)
+        yield base, token
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _results(page: Page, base: str, query: str) -> list[str]:
+    page.goto(f"{base}/")
+    page.get_by_label("Search jobs, events and resources").fill(query)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    return page.locator("li.result h2").all_inner_texts()
+
+
+@pytest.mark.browser
+@pytest.mark.sqlite_only
+def test_join_by_invitation_see_member_jobs_then_leave(
+    served: tuple[str, str], browser: Browser
+) -> None:
+    base, token = served
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page()
+    assert SECRET_TITLE not in _results(page, base, "clinical data")
+
+    page.goto(f"{base}/invite/{token}")
+    page.locator("#signup-link").click()
+    page.get_by_label("E-mail").fill("newcomer@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("button", name="Join Riverside Circle").click()
+    assert "Welcome to Riverside Circle" in page.locator(".flashes").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "membership-joined.png"), full_page=True)
+
+    assert SECRET_TITLE in _results(page, base, "clinical data")
+    page.screenshot(path=str(ARTIFACTS / "membership-member-search.png"), full_page=True)
+
+    page.goto(f"{base}/c/circle")
+    page.get_by_role("button", name="Leave Riverside Circle").click()
+    assert "You left Riverside Circle" in page.locator(".flashes").inner_text()
+    assert SECRET_TITLE not in _results(page, base, "clinical data")
+    gone = page.goto(f"{base}/c/circle")
+    assert gone is not None and gone.status == 404  # a private community: gone from view
+    page.screenshot(path=str(ARTIFACTS / "membership-left.png"), full_page=True)

@@ -1,0 +1,63 @@
+"""`/portfolio` ("My communities"): for each community a person belongs to, what it brought
+this week, its sources' health, and what only it carried: how diversified their network is."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from flask import Blueprint, render_template
+from sqlalchemy import select
+
+from catalog.memberships import ACTIVE
+from catalog.models import Community, Membership, Source, utcnow
+from catalog.sources import fetch_health
+from indexer.client import SearchUnavailable
+from indexer.portfolio import CommunityFigures, portfolio
+from webapp.db import db
+from webapp.login import current_viewer, required_user, signin_required
+from webapp.services import services
+
+blueprint = Blueprint("portfolio", __name__)
+
+
+@dataclass(frozen=True)
+class Holding:
+    community: Community
+    role: str
+    figures: CommunityFigures | None  # None when the index could not be asked
+    health: dict[str, int]  # fetch health ("ok", "failing", ...) -> number of sources
+
+
+def _health(community_id: int) -> dict[str, int]:
+    sources = db().scalars(select(Source).where(Source.community_id == community_id))
+    return dict(Counter(fetch_health(source) for source in sources))
+
+
+def _memberships(user_id: int) -> list[tuple[Community, str]]:
+    rows = db().execute(
+        select(Community, Membership.role)
+        .join(Membership, Membership.community_id == Community.id)
+        .where(Membership.user_id == user_id, Membership.status == ACTIVE)
+        .order_by(Community.name)
+    )
+    return [(community, role) for community, role in rows]
+
+
+@blueprint.get("/portfolio")
+@signin_required
+def portfolio_view() -> tuple[str, int] | str:
+    user = required_user()
+    viewer = current_viewer()
+    app_services = services()
+    try:
+        figures = portfolio(app_services.search_client, app_services.index_names, viewer, utcnow())
+        unavailable = False
+    except SearchUnavailable:
+        figures, unavailable = {}, True
+    holdings = [
+        Holding(community, role, figures.get(community.slug), _health(community.id))
+        for community, role in _memberships(user.id)
+    ]
+    page = render_template("portfolio.html", holdings=holdings, unavailable=unavailable)
+    return (page, 503) if unavailable else page
