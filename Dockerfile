@@ -1,4 +1,4 @@
-# The Mutual application image: the web app (gunicorn) and the crawl/index worker.
+# The Mutual application image: the web app (gunicorn), `mutual init` and `mutual worker`.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 MUTUAL_DATA_DIR=/data
@@ -14,4 +14,5 @@ COPY --chown=mutual demo ./demo
 RUN pip install --no-cache-dir '.[serve,postgres]'
 USER mutual
 EXPOSE 8000
-CMD ["gunicorn", "--workers", "2", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "webapp:create_app()"]
+# The app logs each request as a JSON line with its request id: no gunicorn access log.
+CMD ["gunicorn", "--workers", "2", "--threads", "4", "--bind", "0.0.0.0:8000", "webapp:create_app()"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from catalog.communities import get_community
@@ -145,10 +145,14 @@ def get_source(session: Session, source_id: int) -> Source:
 def due_sources(
     session: Session, now: datetime, include_not_due: bool = False, credentials_key: str = ""
 ) -> list[SourceRef]:
-    """Sources to fetch now: unpaused, and due unless `include_not_due`."""
+    """Sources to fetch now: unpaused, and due unless `include_not_due`. A source a worker is
+    fetching (under a live lease, see catalog.claims) is not due."""
     query = select(Source).where(Source.paused.is_(False)).order_by(Source.id)
     if not include_not_due:
-        query = query.where(or_(Source.next_fetch_at.is_(None), Source.next_fetch_at <= now))
+        query = query.where(
+            or_(Source.next_fetch_at.is_(None), Source.next_fetch_at <= now),
+            or_(Source.claimed_until.is_(None), Source.claimed_until < now),
+        )
     return [source_ref(s, credentials_key) for s in session.scalars(query)]
 
 
@@ -190,6 +194,7 @@ def record_fetch_success(
     session: Session, source: Source, info: FetchInfo, backoff: Backoff, item_count: int
 ) -> None:
     now = utcnow()
+    _end_claim(source)
     source.last_fetched_at = now
     source.last_success_at = now
     source.last_status = info.status
@@ -214,6 +219,7 @@ def record_fetch_failure(
     """Count the failure and put the next fetch off: the backoff, or longer if the server
     asked for it with Retry-After."""
     now = utcnow()
+    _end_claim(source)
     source.last_fetched_at = now
     source.last_status = status
     source.error_count += 1
@@ -223,3 +229,24 @@ def record_fetch_failure(
         asked = now + timedelta(seconds=min(retry_after, MAX_RETRY_AFTER))
         next_fetch = max(next_fetch, asked)
     source.next_fetch_at = next_fetch
+
+
+def _end_claim(source: Source) -> None:
+    """The fetch is recorded: the worker's lease on the source (catalog.claims) has done its job."""
+    source.claimed_by = None
+    source.claimed_until = None
+
+
+def count_sources_by_health(session: Session) -> dict[str, int]:
+    """How many sources are in each `fetch_health` state, counted by the database."""
+    health = case(
+        (Source.paused.is_(True), "paused"),
+        (Source.error_count > 0, "failing"),
+        (Source.last_fetched_at.is_(None), "never"),
+        (Source.last_error.isnot(None), "warning"),
+        else_="ok",
+    )
+    rows = session.execute(select(health, func.count()).group_by(health))
+    counts = dict.fromkeys(("ok", "warning", "failing", "never", "paused"), 0)
+    counts.update({str(state): int(count) for state, count in rows})
+    return counts

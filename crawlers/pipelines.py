@@ -36,7 +36,11 @@ class CatalogPipeline:
         )
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        for source_id in _unreported(spider or self.crawler.spider):
+        # A crawl asked to stop (SIGTERM, Ctrl-C: the crawler is no longer "crawling") leaves
+        # the sources it did not reach unrecorded, still due: they were not tried, so they must
+        # not back off as failures (the worker releases its claims on them).
+        stopped = not self.crawler.crawling
+        for source_id in [] if stopped else _unreported(spider or self.crawler.spider):
             # Every request of a source ends in a callback or errback, so this should not
             # happen; if a middleware drops one silently, the source still gets a record.
             self._store_failed(SourceFailed(source_id, "the crawl ended before this source did"))

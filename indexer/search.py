@@ -15,6 +15,7 @@ from indexer.client import SearchUnavailable
 from indexer.names import IndexNames
 from indexer.query import (
     FACETS,
+    NO_COMMUNITY,
     PIT_KEEP_ALIVE,
     SearchRequest,
     Viewer,
@@ -23,6 +24,7 @@ from indexer.query import (
     build_more_from_organisation,
     build_prefix_suggest,
     build_search,
+    known_communities,
 )
 from indexer.query_syntax import parse_query
 
@@ -172,6 +174,7 @@ def search(
     client: Elasticsearch, names: IndexNames, request: SearchRequest, viewer: Viewer
 ) -> SearchResults:
     request = request.clamped()
+    request = replace(request, communities=known_communities(request.communities, viewer))
     try:
         body = _run(client, names, build_search(request, viewer))
     except NotFoundError:
@@ -217,6 +220,10 @@ def _facets(aggregations: dict[str, Any], request: SearchRequest) -> FacetMap:
         else:
             pairs = [(str(b["key"]), int(b["doc_count"])) for b in buckets]
         chosen = _selected(request, name)
+        # A picked value nothing matches still shows, so that it can be removed.
+        pairs += [
+            (value, 0) for value in sorted(chosen) if value not in dict(pairs) | {NO_COMMUNITY: 0}
+        ]
         labels = FACET_LABELS.get(name, {})
         facets[name] = tuple(
             FacetValue(value, labels.get(value) or value, count, value in chosen)

@@ -55,8 +55,10 @@ def sync_index(
     so the next run resends from there (ids are stable: a resend overwrites, never duplicates).
     """
     names = IndexNames(settings.index_prefix)
-    _check_live_index(client, names, settings)
     with held(sessions, names.sync_state, "index sync or rebuild"):
+        # Under the lease: two workers syncing a fresh catalog at once would otherwise both
+        # create the first index behind the alias.
+        _check_live_index(client, names, settings)
         with transaction(sessions) as session:
             watermark = get_watermark(session, names.sync_state)
             upto = current_value(session)

@@ -12,9 +12,11 @@ import click
 
 from mutual import __version__, exits
 from mutual.cli_accounts import user
+from mutual.cli_alerts import alerts
 from mutual.cli_catalog import community, init, source
 from mutual.cli_pipeline import crawl, index, reindex, search
 from mutual.cli_web import demo, serve, show_settings
+from mutual.cli_worker import worker
 from mutual.errors import MutualError
 from mutual.settings import CONFIG_ENV, load_settings
 
@@ -57,9 +59,11 @@ for command in (
     index,
     reindex,
     search,
+    alerts,
     serve,
     demo,
     show_settings,
+    worker,
 ):
     cli.add_command(command)
 

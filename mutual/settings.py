@@ -28,6 +28,10 @@ CHOICES = {
 }
 
 
+# Settings that make no sense below one (a batch of no sources, a lease that ends at once).
+AT_LEAST_ONE = ("worker_batch_size", "worker_lease_seconds")
+
+
 class SettingsError(MutualError):
     """A setting has a value that cannot be used; the message names it."""
 
@@ -118,6 +122,43 @@ class Settings:
     smtp_username: str = _setting("", "SMTP user name; empty: no authentication.")
     smtp_password: str = _setting("", "SMTP password.", secret=True)
     mail_from: str = _setting("Mutual <mutual@localhost>", "Sender of the e-mails Mutual sends.")
+    alerts_overlap_seconds: int = _setting(
+        120,
+        "Seconds before its last check that a saved search looks again, so items indexed while "
+        "a run was starting are not missed (the outbox keeps them from being announced twice).",
+    )
+    alerts_retry_seconds: int = _setting(
+        60,
+        "First wait before an alert e-mail or webhook that failed is retried; doubles each time.",
+    )
+    alerts_max_attempts: int = _setting(
+        8, "Attempts at one alert delivery before it is given up and shown as failed on /alerts."
+    )
+    webhook_timeout: float = _setting(10.0, "Seconds a webhook receiver has to answer.")
+    worker_period: int = _setting(
+        60,
+        "Seconds between the starts of two `mutual worker` cycles (claim due sources, crawl them, "
+        "sync the index, run alerts); after a cycle that claimed a full batch the next starts "
+        "at once.",
+    )
+    worker_batch_size: int = _setting(
+        100, "Most sources one worker claims and crawls in one cycle (`--max-sources` overrides)."
+    )
+    worker_lease_seconds: int = _setting(
+        120,
+        "How long a worker's claim on a source lasts without renewal. A live worker renews its "
+        "claims while it crawls; those of a worker that died are picked up by others after this.",
+    )
+    worker_stop_grace_seconds: int = _setting(
+        30,
+        "On SIGTERM or SIGINT, seconds a worker lets its current crawl finish before stopping "
+        "it (its unrecorded sources are released for other workers).",
+    )
+    worker_metrics_file: str = _setting(
+        "",
+        "File the worker writes its counters to after each cycle, in Prometheus text format "
+        "(for node_exporter's textfile collector; its age is also a heartbeat). Empty: none.",
+    )
 
     def __post_init__(self) -> None:
         for name, allowed in CHOICES.items():
@@ -125,6 +166,9 @@ class Settings:
             if value not in allowed:
                 env = ENV_PREFIX + name.upper()
                 raise SettingsError(f"{env}: {value!r} is not one of {', '.join(allowed)}")
+        for name in AT_LEAST_ONE:
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{ENV_PREFIX + name.upper()}: must be 1 or more")
 
     @property
     def secure_cookies(self) -> bool:

@@ -136,14 +136,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     In the PostgreSQL run (MUTUAL_TEST_PG_URL set), only tests that use a catalog run: pure
     parser tests and the demo (which always keeps its own SQLite catalog) proved themselves in
-    the SQLite run and would prove nothing more.
+    the SQLite run and would prove nothing more. Tests marked `postgres_only` run only there.
     """
     items.sort(key=lambda item: item.get_closest_marker("restarts_elasticsearch") is not None)
-    if os.environ.get("MUTUAL_TEST_PG_URL"):
-        skipped = [item for item in items if not _uses_the_catalog_database(item)]
-        if skipped:
-            config.hook.pytest_deselected(items=skipped)
-            items[:] = [item for item in items if _uses_the_catalog_database(item)]
+    on_postgres = bool(os.environ.get("MUTUAL_TEST_PG_URL"))
+    keep = _uses_the_catalog_database if on_postgres else _not_postgres_only
+    skipped = [item for item in items if not keep(item)]
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = [item for item in items if keep(item)]
+
+
+def _not_postgres_only(item: pytest.Item) -> bool:
+    """Slow tests whose point does not depend on the database run once, in the PostgreSQL run
+    (the production catalog); the SQLite run leaves them out."""
+    return item.get_closest_marker("postgres_only") is None
 
 
 def _uses_the_catalog_database(item: pytest.Item) -> bool:

@@ -9,7 +9,10 @@ to nobody else: not in hits, counts, filters, "seen in", community pages, or aft
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
 
+import feedparser
 from flask.testing import FlaskClient
 from parsel import Selector
 
@@ -18,12 +21,14 @@ from catalog.communities import get_community
 from catalog.db import make_engine, session_factory, transaction
 from catalog.memberships import leave
 from catalog.models import utcnow
+from catalog.saved_searches import add_saved_search, new_feed_token
 from indexer.client import make_client
 from indexer.names import IndexNames
 from indexer.portfolio import portfolio
 from indexer.query import SearchRequest, Viewer
 from indexer.search import get_item, search, suggest
 from indexer.viewers import viewer_for
+from mutual.alerts import run_alerts
 from mutual.local_site import LocalSite
 from mutual.settings import Settings
 from tests.access_world import (
@@ -34,7 +39,7 @@ from tests.access_world import (
     SHARED_TITLE,
     build_world,
 )
-from tests.web import post_button, sign_in
+from tests.web import post_button, sign_in, smtp_server
 from webapp import create_app
 
 
@@ -56,34 +61,74 @@ def _text(client: FlaskClient, path: str) -> str:
     return " ".join(" ".join(Selector(text=html).css("body ::text").getall()).split())
 
 
-# Each query path: what a person may see there, as (path, secret that must not leak).
-PATHS: dict[str, Callable[[FlaskClient], tuple[int, str]]] = {
-    "search hits": lambda c: (200, _text(c, "/?q=clinical+data&scope=all")),
-    "browse everything": lambda c: (200, _text(c, "/?scope=all")),
-    "community filter probe": lambda c: (200, _text(c, "/?community=circle&scope=all")),
-    "typo probe": lambda c: (200, _text(c, "/?q=clinicl&scope=all")),
-    "community page": lambda c: (c.get("/c/circle").status_code, _text(c, "/c/circle")),
-    "directory": lambda c: (200, _text(c, "/communities")),
-    "sources page": lambda c: (200, _text(c, "/sources")),
+def _raw(client: FlaskClient, path: str) -> tuple[int, str]:
+    """Status and body as sent (JSON, iCalendar): a leak is a leak in any format."""
+    response = client.get(path)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def _page(client: FlaskClient, path: str) -> tuple[int, str]:
+    return client.get(path).status_code, _text(client, path)
+
+
+# Each query path: what a person may see there, as (status, text that must not leak); the
+# secret listing's id is given to the paths that take one.
+PATHS: dict[str, Callable[[FlaskClient, str], tuple[int, str]]] = {
+    "search hits": lambda c, _id: (200, _text(c, "/?q=clinical+data&scope=all")),
+    "browse everything": lambda c, _id: (200, _text(c, "/?scope=all")),
+    "community filter probe": lambda c, _id: (200, _text(c, "/?community=circle&scope=all")),
+    "typo probe": lambda c, _id: (200, _text(c, "/?q=clinicl&scope=all")),
+    "community page": lambda c, _id: (c.get("/c/circle").status_code, _text(c, "/c/circle")),
+    "directory": lambda c, _id: (200, _text(c, "/communities")),
+    "sources page": lambda c, _id: (200, _text(c, "/sources")),
+    "api search": lambda c, _id: _raw(c, "/api/search?q=clinical+data&scope=all&size=100"),
+    "api item": lambda c, secret_id: _raw(c, f"/api/items/{secret_id}"),
+    "api suggest": lambda c, _id: _raw(c, "/api/suggest?q=Clinical"),
+    "detail page": lambda c, secret_id: _page(c, f"/items/{secret_id}"),
+    "item ics": lambda c, secret_id: _raw(c, f"/items/{secret_id}.ics"),
 }
+SHOWN_TO_ALLOWED = (
+    *("search hits", "browse everything", "community filter probe"),
+    *("api search", "api item", "api suggest", "detail page"),
+)
+# Missing and not visible must read the same: 404 to anyone else.
+NOT_FOUND_TO_OTHERS = ("api item", "detail page", "item ics")
+
+
+def _secret_id(settings: Settings) -> str:
+    """The member-only listing's id, as a member's search finds it."""
+    client = make_client(settings)
+    try:
+        names, member = IndexNames(settings.index_prefix), _viewer(settings, "member")
+        return search(client, names, SearchRequest(text=SECRET_TITLE), member).hits[0].id
+    finally:
+        client.close()
+
+
+def _expected(path_name: str, persona: str, shown: bool) -> bool:
+    if path_name in SHOWN_TO_ALLOWED:
+        return persona in ALLOWED
+    if path_name in ("community page", "directory"):
+        return persona in ALLOWED or persona == "operator"
+    if path_name == "item ics":  # the secret is a job: it has no calendar file for anyone
+        return False
+    return shown  # the sources page names communities, never member-only listings
 
 
 def test_no_path_leaks_a_member_only_listing(catalog: Settings, site: LocalSite) -> None:
     build_world(catalog, site)
+    secret_id = _secret_id(catalog)
     leaks = []
     for persona in PERSONAS:
         client = _browser(catalog, persona)
         for path_name, visit in PATHS.items():
-            _status, page = visit(client)
+            status, page = visit(client, secret_id)
             shown = SECRET_TITLE in page or SECRET_COMMUNITY in page
-            if path_name in ("search hits", "browse everything", "community filter probe"):
-                expected = persona in ALLOWED
-            elif path_name in ("community page", "directory"):
-                expected = persona in ALLOWED or persona == "operator"
-            else:  # the sources page names communities, never member-only listings
-                expected = shown
+            expected = _expected(path_name, persona, shown)
             if shown != expected:
                 leaks.append(f"{persona} / {path_name}: shown={shown}, expected={expected}")
+            if path_name in NOT_FOUND_TO_OTHERS and persona not in ALLOWED and status != 404:
+                leaks.append(f"{persona} / {path_name}: status {status}, expected 404")
     assert not leaks, "\n".join(leaks)
 
 
@@ -147,3 +192,34 @@ def test_indexer_query_paths_leak_nothing(catalog: Settings, site: LocalSite) ->
         figures = portfolio(client, names, viewer, utcnow())
         assert ("circle" in figures) is allowed, persona
     client.close()
+
+
+def test_alert_delivery_and_feeds_never_carry_a_member_only_listing(
+    catalog: Settings, site: LocalSite
+) -> None:
+    """Each persona saved a search for the secret title before it appeared: only members hear
+    of it, by e-mail or in their private feed (hostile-inputs.md item 17, "alerts")."""
+    build_world(catalog, site)
+    personas = ("outsider", "operator", "former", "member")
+    engine = make_engine(catalog.resolved_database_url)
+    feeds = {}
+    with transaction(session_factory(engine)) as session:
+        for persona in personas:
+            user = find_user(session, f"{persona}@example.org")
+            assert user is not None
+            saved = add_saved_search(session, user.id, persona, "q=clinical+data&scope=all")
+            saved.created_at = saved.last_checked = utcnow() - timedelta(hours=1)
+            feeds[persona] = new_feed_token(saved)
+            if persona == "former":
+                leave(session, user.id, get_community(session, "circle"))
+    engine.dispose()
+    with smtp_server() as mailbox:
+        mailed = replace(catalog, smtp_host="127.0.0.1", smtp_port=mailbox.port, secret_key="k")
+        run_alerts(mailed)
+        told = {str(m["To"]) for m in mailbox.messages if SECRET_TITLE in str(m)}
+    assert told == {"member@example.org"}
+    reader = create_app(catalog, {"TESTING": True}).test_client()
+    for persona, token in feeds.items():
+        entries = feedparser.parse(reader.get(f"/feeds/{token}.atom").data).entries
+        shown = any(SECRET_TITLE in entry.title for entry in entries)
+        assert shown is (persona in ALLOWED), persona

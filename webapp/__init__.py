@@ -14,15 +14,23 @@ from indexer.names import IndexNames
 from mutual.settings import Settings, load_settings
 from webapp import (
     accounts_pages,
+    alert_feeds,
+    alerts_pages,
+    api,
     communities_pages,
     community_admin,
     health,
+    item_page,
     portfolio_page,
     search_page,
     sources_page,
+    suggest_page,
 )
 from webapp.db import init_db
+from webapp.formatting import register as register_formatting
 from webapp.login import init_login
+from webapp.metrics import init_metrics
+from webapp.request_log import init_request_log
 from webapp.services import Services
 
 CONTENT_SECURITY_POLICY = (
@@ -46,17 +54,21 @@ def create_app(
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(test_config or {})
-    app.extensions["mutual"] = Services(
+    app.extensions["mutual"] = services = Services(
         settings=settings,
         search_client=make_client(settings),
         index_names=IndexNames(settings.index_prefix),
         catalog=make_engine(settings.resolved_database_url),
     )
+    init_request_log(app)
+    init_metrics(app, services)
     init_db(app)
+    register_formatting(app)
     init_login(app)
     CSRFProtect(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    alerts_pages.exempt_unsubscribe_from_csrf(app)
     app.context_processor(lambda: _template_globals(app, settings))
     app.after_request(_security_headers)
     return app
@@ -70,6 +82,11 @@ BLUEPRINTS = (
     communities_pages.blueprint,
     community_admin.blueprint,
     portfolio_page.blueprint,
+    api.blueprint,
+    item_page.blueprint,
+    suggest_page.blueprint,
+    alerts_pages.blueprint,
+    alert_feeds.blueprint,
 )
 
 

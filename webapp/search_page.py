@@ -2,32 +2,74 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from dataclasses import replace
 
+from flask import Blueprint, render_template, request
+from sqlalchemy import select
+
+from catalog.models import Community
 from indexer.client import SearchUnavailable
-from indexer.search import search
+from indexer.query import SearchRequest, Viewer
+from indexer.search import SearchResults, open_point_in_time, search
 from webapp.db import db
-from webapp.login import current_viewer
+from webapp.login import current_viewer, signed_in_user
 from webapp.search_args import args_of, request_from_args, scope_of
+from webapp.search_view_model import chips, facet_groups, href, next_href, sort_links
 from webapp.services import services
 
 blueprint = Blueprint("search", __name__)
+
+
+def _run(search_request: SearchRequest, viewer: Viewer) -> SearchResults:
+    """The search; a page reached through a cursor reads through a point in time, opened on
+    the first "next" and carried in the cursor after, so pages do not shift as items arrive."""
+    app_services = services()
+    client, names = app_services.search_client, app_services.index_names
+    if search_request.search_after and not search_request.pit_id:
+        search_request = replace(search_request, pit_id=open_point_in_time(client, names))
+    results = search(client, names, search_request, viewer)
+    if search_request.pit_id and not results.hits and results.total == 0:
+        # The point in time expired (5 minutes idle): start again from the first page.
+        results = search(client, names, replace(search_request, pit_id="", search_after=()), viewer)
+    return results
+
+
+def _community_names(viewer: Viewer) -> dict[str, str]:
+    """Names for the community facet: never those of private communities hidden from viewer."""
+    rows = db().execute(
+        select(Community.slug, Community.name).where(Community.slug.not_in(viewer.hidden))
+    )
+    return {slug: name for slug, name in rows}
+
+
+def _has_communities() -> bool:
+    return db().scalar(select(Community.id).limit(1)) is not None
 
 
 @blueprint.get("/")
 def search_view() -> tuple[str, int] | str:
     viewer = current_viewer()
     scope = scope_of(request.args, viewer, db())
-    app_services = services()
-    search_request = request_from_args(request.args, scope, app_services.settings.page_size)
+    search_request = request_from_args(request.args, scope, services().settings.page_size)
     links = args_of(search_request, scope)
     try:
-        results = search(
-            app_services.search_client, app_services.index_names, search_request, viewer
-        )
+        results = _run(search_request, viewer)
     except SearchUnavailable:
         page = render_template("unavailable.html", request_=search_request, scope=scope)
         return page, 503
+    groups = facet_groups(results.facets, links, {"community": _community_names(viewer)})
+    user = signed_in_user()
     return render_template(
-        "search.html", request_=search_request, results=results, scope=scope, links=links
+        "search.html",
+        request_=search_request,
+        results=results,
+        scope=scope,
+        groups=groups,
+        chips=chips(groups),
+        sorts=sort_links(links, search_request.sort),
+        next_href=next_href(links, results),
+        first_href=href(links) if search_request.page > 1 else None,
+        save_query=href(links).removeprefix("?"),
+        has_communities=_has_communities(),
+        viewer_zone=user.timezone if user else "",
     )

@@ -1,0 +1,81 @@
+"""One small crawled and indexed world, built once per test module (crawling is the slow part):
+jobs from a feed with a script-laden title, a JSON feed with salaries, events from a calendar
+and a resource page, all public, in two communities."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from elasticsearch import Elasticsearch
+
+from catalog.communities import add_community
+from catalog.db import make_engine, session_factory, transaction, upgrade_schema
+from catalog.sources import add_source
+from indexer.client import make_client
+from indexer.sync import sync_index
+from mutual.local_site import LocalSite
+from mutual.settings import Settings, load_settings
+from tests.helpers import run_mutual
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _settings(root: Path, es_url: str) -> Settings:
+    overrides = {
+        "database_url": "",
+        "data_dir": str(root / "var"),
+        "es_hosts": es_url,
+        "index_prefix": f"t-{uuid.uuid4().hex[:10]}",
+        "crawl_allow_loopback": True,
+        "crawl_delay": 0.0,
+        "crawl_timeout": 15,
+    }
+    return load_settings(environ={}, overrides=overrides)
+
+
+def _load(settings: Settings, base: str) -> None:
+    """Communities and sources straight into the catalog, a crawl, and an index sync."""
+    sources = [
+        ("shca", "association/careers.rss", "feed", "job"),
+        ("shca", "calendars/association-google.ics", "calendar", "event"),
+        ("riverside", "alumni/jobs.atom", "feed", "job"),
+        ("riverside", "feeds/jobs.json", "feed", "job"),
+        ("riverside", "resources/career-advice-article.html", "resource", "resource"),
+    ]
+    engine = make_engine(settings.resolved_database_url)
+    sessions = session_factory(engine)
+    with transaction(sessions) as session:
+        add_community(session, "Society of Healthcare Accountants", slug="shca")
+        add_community(session, "Riverside Alumni", slug="riverside")
+        for community, path, kind, item_kind in sources:
+            add_source(session, community, f"{base}/{path}", kind=kind, item_kind=item_kind)
+    run_mutual(settings, "crawl")  # its own process: Scrapy's reactor runs once per process
+    client = make_client(settings)
+    report = sync_index(client, sessions, settings)
+    client.close()
+    engine.dispose()
+    assert not report.errors, report.errors
+
+
+@contextmanager
+def indexed_world(root: Path, es_url: str) -> Iterator[Settings]:
+    """Settings of a catalog and index holding the world, removed afterwards."""
+    settings = _settings(root, es_url)
+    upgrade_schema(settings.resolved_database_url)
+    shutil.copytree(FIXTURES, root / "site")
+    site = LocalSite(root / "site")
+    site.start()
+    try:
+        _load(settings, site.base_url)
+        yield settings
+    finally:
+        site.stop()
+        cleanup = Elasticsearch(es_url, request_timeout=30)
+        prefix = settings.index_prefix
+        cleanup.indices.delete(index=f"{prefix}-*", ignore_unavailable=True, allow_no_indices=True)
+        cleanup.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-*")
+        cleanup.close()

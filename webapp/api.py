@@ -1,0 +1,206 @@
+"""The JSON API: the search page's search, single items and suggestions, as JSON.
+
+It reads the URL exactly as the page does (`webapp.search_args`) and sees what the page's
+viewer sees (`current_viewer()`, from the session cookie). Where the page quietly clamps a
+value, the API says what was wrong: every error is `{"error": {"code", "message"}}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from indexer.client import SearchUnavailable
+from indexer.query import (
+    ATTENDANCE,
+    KINDS,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
+    POSTED_WITHIN,
+    SALARY_BANDS,
+    SORTS,
+    UPCOMING,
+)
+from indexer.search import Cursor, FacetMap, Hit, SearchResults, get_item, search, suggest
+from webapp.db import db
+from webapp.login import current_viewer
+from webapp.openapi import openapi_document
+from webapp.search_args import request_from_args, scope_of
+from webapp.services import services
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_SUGGEST_LENGTH = 100
+MAX_ITEM_ID_LENGTH = 200
+# URL parameter -> the values it may take, for the parameters that name one of a few choices.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "kind": KINDS,
+    "sort": SORTS,
+    "salary": tuple(SALARY_BANDS),
+    "posted": tuple(POSTED_WITHIN),
+    "upcoming": tuple(UPCOMING),
+    "attendance": tuple(ATTENDANCE),
+}
+
+
+class ApiProblem(Exception):
+    """A request the API answers with an error object instead of a result."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@blueprint.after_request
+def _private(response: Response) -> Response:
+    # Answers depend on who asks (member-only listings): no shared cache may keep them.
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
+def error_response(status: int, code: str, message: str) -> tuple[Response, int]:
+    """The one shape of every API error."""
+    return _private(jsonify(error={"code": code, "message": message})), status
+
+
+@blueprint.errorhandler(ApiProblem)
+def _problem(problem: ApiProblem) -> tuple[Response, int]:
+    return error_response(problem.status, problem.code, problem.message)
+
+
+@blueprint.errorhandler(SearchUnavailable)
+def _unavailable(_exc: SearchUnavailable) -> tuple[Response, int]:
+    message = "The search engine cannot be reached; please try again in a minute."
+    return error_response(503, "search_unavailable", message)
+
+
+@blueprint.app_errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> HTTPException | tuple[Response, int]:
+    """Under /api, unknown routes and methods answer in JSON too; elsewhere nothing changes."""
+    if not f"{request.path}/".startswith("/api/") or exc.code is None:
+        return exc
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.code, "http_error")
+    return error_response(exc.code, code, exc.description or exc.name)
+
+
+# --- Parameters ---------------------------------------------------------------------------
+
+
+def _bounded_int(args: MultiDict[str, str], name: str, default: int, top: int) -> int:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or not 1 <= int(raw) <= top:
+        raise ApiProblem(400, "invalid_parameter", f"{name} must be a whole number 1 to {top}.")
+    return int(raw)
+
+
+def _check_choices(args: MultiDict[str, str]) -> None:
+    for name, allowed in CHOICES.items():
+        for value in args.getlist(name):
+            if value and value not in allowed:
+                choices = ", ".join(allowed)
+                message = f"{name}={value!r} is not one of: {choices}."
+                raise ApiProblem(400, "invalid_parameter", message)
+
+
+def checked_search_args(args: MultiDict[str, str], default_size: int) -> int:
+    """Refuse what the page would quietly clamp; returns the page size asked for."""
+    if len(args.get("q", "")) > MAX_QUERY_LENGTH:
+        message = f"q is longer than {MAX_QUERY_LENGTH} characters."
+        raise ApiProblem(400, "query_too_long", message)
+    if args.get("after") and Cursor.decode(args["after"]) is None:
+        raise ApiProblem(400, "invalid_parameter", "after is not a cursor this API gave out.")
+    _bounded_int(args, "page", 1, MAX_PAGE)
+    _check_choices(args)
+    return _bounded_int(args, "size", default_size, MAX_PAGE_SIZE)
+
+
+# --- Shapes -------------------------------------------------------------------------------
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    """One hit as the API shows it (the HTML fields are escaped, with only <mark> added)."""
+    return {
+        "id": hit.id,
+        "kind": hit.kind,
+        "title": hit.title,
+        "title_html": str(hit.title_html),
+        "snippet_html": str(hit.snippet_html),
+        "url": hit.url,
+        "detail_url": url_for("items.item_page", item_id=hit.id),
+        "apply_url": hit.apply_url,
+        "organisation": hit.organisation,
+        "location": hit.location,
+        "published_at": hit.published_at,
+        "seen_in": list(hit.seen_in),
+        "remote": hit.remote,
+        "employment_type": hit.employment_type,
+        "salary": asdict(hit.salary) if hit.salary else None,
+        "event": asdict(hit.event) if hit.event else None,
+        "author": hit.author,
+        "status": hit.status,
+    }
+
+
+def facets_json(facets: FacetMap) -> dict[str, list[dict[str, Any]]]:
+    return {name: [asdict(value) for value in values] for name, values in facets.items()}
+
+
+def results_json(results: SearchResults) -> dict[str, Any]:
+    return {
+        "total": results.total,
+        "hits": [hit_json(hit) for hit in results.hits],
+        "facets": facets_json(results.facets),
+        "suggestion": results.suggestion,
+        "after": results.next_cursor.encode() if results.next_cursor else None,
+        "took_ms": results.took_ms,
+    }
+
+
+# --- Endpoints ----------------------------------------------------------------------------
+
+
+@blueprint.get("/search")
+def api_search() -> Response:
+    app_services = services()
+    size = checked_search_args(request.args, app_services.settings.page_size)
+    viewer = current_viewer()
+    scope = scope_of(request.args, viewer, db())
+    search_request = request_from_args(request.args, scope, size)
+    results = search(app_services.search_client, app_services.index_names, search_request, viewer)
+    return jsonify(results_json(results))
+
+
+@blueprint.get("/items/<item_id>")
+def api_item(item_id: str) -> Response:
+    app_services = services()
+    hit = None
+    if len(item_id) <= MAX_ITEM_ID_LENGTH:
+        client, names = app_services.search_client, app_services.index_names
+        hit = get_item(client, names, item_id, current_viewer())
+    if hit is None:  # missing and not visible read the same: nothing to learn by probing
+        raise ApiProblem(404, "not_found", "No such item.")
+    return jsonify(hit_json(hit))
+
+
+@blueprint.get("/suggest")
+def api_suggest() -> Response:
+    typed = request.args.get("q", "")
+    if len(typed) > MAX_SUGGEST_LENGTH:
+        message = f"q is longer than {MAX_SUGGEST_LENGTH} characters."
+        raise ApiProblem(400, "query_too_long", message)
+    app_services = services()
+    titles = suggest(app_services.search_client, app_services.index_names, typed, current_viewer())
+    found = [{"text": t, "url": url_for("search.search_view", q=t)} for t in titles]
+    return jsonify(query=typed, suggestions=found)
+
+
+@blueprint.get("/openapi.json")
+def api_openapi() -> Response:
+    return jsonify(openapi_document())

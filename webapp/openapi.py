@@ -1,0 +1,276 @@
+"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json.
+
+Built by a function (not kept in a module-level dict) so that no caller can change it for the
+next one; `tests/test_api.py` validates it and checks every /api route is in it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexer.query import (
+    ATTENDANCE,
+    KINDS,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
+    POSTED_WITHIN,
+    SALARY_BANDS,
+    SORTS,
+    UPCOMING,
+)
+
+JSON = "application/json"
+DESCRIPTION = (
+    "Search the jobs, events and resources of your communities. Identity is the web session's "
+    "cookie: the API sees what the search page shows the same person. Every error is a JSON "
+    'object {"error": {"code": ..., "message": ...}}; any unknown path under /api answers 404 '
+    "with code not_found."
+)
+
+
+def _parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _text(name: str, description: str, max_length: int | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    if max_length:
+        schema["maxLength"] = max_length
+    return _parameter(name, description, schema)
+
+
+def _many(name: str, description: str, choices: tuple[str, ...] = ()) -> dict[str, Any]:
+    items: dict[str, Any] = (
+        {"type": "string", "enum": list(choices)} if choices else {"type": "string"}
+    )
+    parameter = _parameter(name, description, {"type": "array", "items": items})
+    return parameter | {"style": "form", "explode": True}
+
+
+def _one_of(name: str, description: str, choices: tuple[str, ...]) -> dict[str, Any]:
+    return _parameter(name, description, {"type": "string", "enum": list(choices)})
+
+
+def _number(name: str, description: str, top: int) -> dict[str, Any]:
+    return _parameter(name, description, {"type": "integer", "minimum": 1, "maximum": top})
+
+
+def search_parameters() -> list[dict[str, Any]]:
+    """The search page's own URL parameters, each meaning what it means on the page."""
+    return [
+        _text(
+            "q",
+            "What is typed in the search box (the query language of the page).",
+            MAX_QUERY_LENGTH,
+        ),
+        _text(
+            "scope", "`mine` (default for members), `all`, or one of the viewer's community slugs."
+        ),
+        _many("kind", "Kinds of item.", KINDS),
+        _many("community", "Community slugs."),
+        _many("org", "Organisations, as the facet lists them."),
+        _many("location", "Cities, as the facet lists them."),
+        _many("remote", "onsite, hybrid or remote."),
+        _many("type", "Employment types (full-time, contract, ...)."),
+        _one_of("salary", "Annual pay reaching at least this much.", tuple(SALARY_BANDS)),
+        _one_of("posted", "Posted within.", tuple(POSTED_WITHIN)),
+        _one_of("upcoming", "Events starting within.", tuple(UPCOMING)),
+        _one_of("attendance", "Online or in person.", tuple(ATTENDANCE)),
+        _one_of("sort", "Order of the hits (default relevance).", SORTS),
+        _number("page", "Page number, when not following a cursor.", MAX_PAGE),
+        _number("size", "Hits per page (default: the site's page size).", MAX_PAGE_SIZE),
+        _text("after", "The `after` cursor of the previous page."),
+    ]
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def _schemas() -> dict[str, Any]:
+    string = {"type": "string"}
+    strings = {"type": "array", "items": string}
+    number = _nullable({"type": "number"})
+    salary = {
+        "type": "object",
+        "properties": {"min": number, "max": number, "currency": string, "period": string},
+    }
+    event_fields = ("timezone", "attendance", "venue", "status")
+    event = {
+        "type": "object",
+        "properties": {
+            "start": _nullable(string),
+            "end": _nullable(string),
+            "all_day": {"type": "boolean"},
+            **dict.fromkeys(event_fields, string),
+        },
+    }
+    hit_fields = (
+        "id",
+        "kind",
+        "title",
+        "title_html",
+        "snippet_html",
+        "url",
+        "detail_url",
+        "apply_url",
+    )
+    more_fields = ("organisation", "location", "remote", "employment_type", "author", "status")
+    hit = {
+        "type": "object",
+        "required": ["id", "kind", "title", "url"],
+        "properties": {
+            **dict.fromkeys(hit_fields + more_fields, string),
+            "published_at": _nullable(string),
+            "seen_in": strings,
+            "salary": _nullable(salary),
+            "event": _nullable(event),
+        },
+    }
+    facet_value = {
+        "type": "object",
+        "properties": {
+            "value": string,
+            "label": string,
+            "count": {"type": "integer"},
+            "selected": {"type": "boolean"},
+        },
+    }
+    results = {
+        "type": "object",
+        "required": ["total", "hits", "facets", "suggestion", "after", "took_ms"],
+        "properties": {
+            "total": {"type": "integer"},
+            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "facets": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": facet_value},
+            },
+            "suggestion": string,
+            "after": _nullable(string),
+            "took_ms": {"type": "integer"},
+        },
+    }
+    suggestions = {
+        "type": "object",
+        "properties": {
+            "query": string,
+            "suggestions": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"text": string, "url": string}},
+            },
+        },
+    }
+    error = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {
+                        "type": "string",
+                        "description": "invalid_parameter, query_too_long, not_found, "
+                        "method_not_allowed, search_unavailable",
+                    },
+                    "message": string,
+                },
+            }
+        },
+    }
+    return {"Hit": hit, "SearchResults": results, "Suggestions": suggestions, "Error": error}
+
+
+def _json(description: str, schema: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {JSON: {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(description, "Error")
+
+
+def _paths() -> dict[str, Any]:
+    unavailable = _error("Elasticsearch cannot be reached (code search_unavailable).")
+    bad = _error("A parameter is out of range or unknown (invalid_parameter, query_too_long).")
+    return {
+        "/api/search": {
+            "get": {
+                "operationId": "search",
+                "summary": "Search, exactly as the search page does, as the signed-in viewer.",
+                "parameters": search_parameters(),
+                "responses": {
+                    "200": _json("One page of hits.", "SearchResults"),
+                    "400": bad,
+                    "503": unavailable,
+                },
+            }
+        },
+        "/api/items/{item_id}": {
+            "get": {
+                "operationId": "getItem",
+                "summary": "One item; missing and not visible to the viewer both answer 404.",
+                "parameters": [
+                    {
+                        "name": "item_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "200": _json("The item.", "Hit"),
+                    "404": _error("No item the viewer may see (code not_found)."),
+                    "503": unavailable,
+                },
+            }
+        },
+        "/api/suggest": {
+            "get": {
+                "operationId": "suggest",
+                "summary": "Titles the viewer may see that start with what was typed.",
+                "parameters": [_text("q", "What is typed so far.", 100)],
+                "responses": {
+                    "200": _json("Suggestions, each with a search link.", "Suggestions"),
+                    "400": bad,
+                    "503": unavailable,
+                },
+            }
+        },
+        "/api/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "summary": "This document.",
+                "responses": {
+                    "200": {
+                        "description": "The OpenAPI document.",
+                        "content": {JSON: {"schema": {"type": "object"}}},
+                    }
+                },
+            }
+        },
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The API's OpenAPI 3.1 document, new on each call."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Mutual API",
+            "version": "1",
+            "description": DESCRIPTION,
+        },
+        "paths": _paths(),
+        "components": {"schemas": _schemas()},
+    }

@@ -1,0 +1,108 @@
+"""What the search page shows around the hits: facet groups whose values are links that add or
+remove themselves, the chips of what is picked, sort choices and the next-page link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+from indexer.search import FacetMap, SearchResults
+
+# Facet name -> (URL parameter, heading). Order is the page's order.
+FACET_PARAMS: dict[str, tuple[str, str]] = {
+    "kind": ("kind", "Kind"),
+    "community": ("community", "Community"),
+    "posted_within": ("posted", "Posted"),
+    "upcoming": ("upcoming", "Events"),
+    "attendance": ("attendance", "Attendance"),
+    "remote": ("remote", "Remote"),
+    "employment_type": ("type", "Employment type"),
+    "salary_band": ("salary", "Salary"),
+    "organisation": ("org", "Organisation"),
+    "location": ("location", "Location"),
+}
+SINGLE_VALUED = {"posted", "upcoming", "attendance", "salary", "sort"}
+SORT_LABELS = (("relevance", "Relevance"), ("newest", "Newest"), ("event_date", "Event date"))
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    label: str
+    count: int
+    selected: bool
+    href: str  # the search with this value added (or removed, when selected)
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    name: str
+    heading: str
+    links: tuple[FacetLink, ...]
+
+
+def href(args: MultiDict[str, str]) -> str:
+    query = urlencode(list(args.items(multi=True)))
+    return f"?{query}" if query else "?"
+
+
+def toggled(args: MultiDict[str, str], param: str, value: str) -> MultiDict[str, str]:
+    """`args` with `value` of `param` removed if present, else added (replacing a single one)."""
+    changed = args.deepcopy()
+    values = changed.getlist(param)
+    if value in values:
+        changed.setlist(param, [v for v in values if v != value])
+    elif param in SINGLE_VALUED:
+        changed.setlist(param, [value])
+    else:
+        changed.add(param, value)
+    return changed
+
+
+def facet_groups(
+    facets: FacetMap, args: MultiDict[str, str], labels: dict[str, dict[str, str]]
+) -> tuple[FacetGroup, ...]:
+    """The facets that have values, each value a link; `labels` renames values (community
+    slugs to names)."""
+    groups = []
+    for name, (param, heading) in FACET_PARAMS.items():
+        values = facets.get(name, ())
+        if not values:
+            continue
+        names = labels.get(name, {})
+        links = tuple(
+            FacetLink(
+                names.get(v.value, v.label),
+                v.count,
+                v.selected,
+                href(toggled(args, param, v.value)),
+            )
+            for v in values
+        )
+        groups.append(FacetGroup(name, heading, links))
+    return tuple(groups)
+
+
+def chips(groups: tuple[FacetGroup, ...]) -> tuple[FacetLink, ...]:
+    """Everything picked, each a link that removes it."""
+    return tuple(link for group in groups for link in group.links if link.selected)
+
+
+def sort_links(args: MultiDict[str, str], current: str) -> tuple[tuple[str, str, bool], ...]:
+    links = []
+    for value, label in SORT_LABELS:
+        changed = args.deepcopy()
+        changed.setlist("sort", [] if value == "relevance" else [value])
+        links.append((label, href(changed), value == current))
+    return tuple(links)
+
+
+def next_href(args: MultiDict[str, str], results: SearchResults) -> str | None:
+    """The next page through a cursor (search_after within a point in time), if there is one."""
+    if results.next_cursor is None or results.request.page >= results.pages:
+        return None
+    changed = args.deepcopy()
+    changed.setlist("after", [results.next_cursor.encode()])
+    changed.setlist("page", [str(results.request.page + 1)])
+    return href(changed)
