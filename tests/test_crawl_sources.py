@@ -158,13 +158,15 @@ def test_a_reworded_copy_is_merged_and_another_job_at_the_company_kept_apart(
     crawl = run_mutual(catalog, "crawl")
     assert "1 matched to items from other sources" in crawl.stdout, crawl.stdout
 
+    # Both feeds are fetched at once; whichever copy is stored first is the one kept.
     items = _items(catalog)
-    assert [i.title for i in items] == ["Data Engineer", "Senior Financial Analyst"]
+    assert len(items) == 2 and items[0].title == "Data Engineer"
+    assert items[1].title in ("Senior Financial Analyst", "Sr. Financial Analyst")
     analyst = items[1]
     assert len(analyst.sightings) == 2
     run_mutual(catalog, "index")
     hit = _search(catalog, "financial analyst")["hits"][0]
-    assert hit["seen_in"] == ["Finance Leaders", "Lakeshore Alumni"]
+    assert sorted(hit["seen_in"]) == ["Finance Leaders", "Lakeshore Alumni"]
 
     # The next crawl finds the copy by its remembered URL: still one item, nothing changed.
     again = run_mutual(catalog, "crawl", "--all")
