@@ -33,11 +33,13 @@ bash scripts/elasticsearch.sh start
 
 WORKERS="${MUTUAL_TEST_WORKERS:-2}"
 
-# Every test but those that restart the node, in parallel; then those, one at a time. Exit
+# Every test but those that restart the node, in parallel (a file at a time per process, so a
+# module-scoped fixture such as the secured node is never stopped under another process);
+# then those, one at a time. Exit
 # code 5 ("no tests collected", e.g. when -k selects none of a part) is not a failure.
 run_pytest() {
     local status=0
-    .venv/bin/python -m pytest -n "$WORKERS" -m "not restarts_elasticsearch" "$@" || status=$?
+    .venv/bin/python -m pytest -n "$WORKERS" --dist loadfile -m "not restarts_elasticsearch" "$@" || status=$?
     if [[ $status != 0 && $status != 5 ]]; then return "$status"; fi
     status=0
     .venv/bin/python -m pytest -m restarts_elasticsearch "$@" || status=$?
