@@ -3,8 +3,6 @@ leave it, and no longer see them."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -13,31 +11,16 @@ from playwright.sync_api import Browser, Page
 from mutual.local_site import LocalSite
 from mutual.settings import Settings
 from tests.access_world import SECRET_TITLE, build_world
-from tests.helpers import ARTIFACTS, REPO, settings_env
-from tests.web import PASSWORD, free_port, wait_for_url
+from tests.helpers import ARTIFACTS
+from tests.web import PASSWORD, served_app
 
 
 @pytest.fixture
 def served(catalog: Settings, site: LocalSite) -> Iterator[tuple[str, str]]:
     """`mutual serve` on a free port over the access world; (base URL, invitation token)."""
     token = build_world(catalog, site)
-    port = free_port()
-    env = settings_env(catalog) | {"MUTUAL_SECRET_KEY": "browser-test"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mutual", "serve", "--port", str(port)],
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_url(f"{base}/healthz", process)
+    with served_app(catalog, {"MUTUAL_SECRET_KEY": "browser-test"}) as base:
         yield base, token
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _results(page: Page, base: str, query: str) -> list[str]:

@@ -3,8 +3,6 @@ open a detail page and download an event's .ics; screenshots kept in test-artifa
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,9 +11,9 @@ from icalendar import Calendar
 from playwright.sync_api import Browser, Page
 
 from mutual.settings import Settings
-from tests.helpers import ARTIFACTS, REPO, settings_env
+from tests.helpers import ARTIFACTS
 from tests.search_world import indexed_world
-from tests.web import free_port, wait_for_url
+from tests.web import served_app
 
 
 @pytest.fixture(scope="module")
@@ -27,23 +25,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, es_url: str) -> Iterator[Set
 @pytest.fixture
 def served(world: Settings) -> Iterator[str]:
     """`mutual serve` over the world, two results a page so that paging shows."""
-    port = free_port()
-    env = settings_env(world) | {"MUTUAL_PAGE_SIZE": "2", "MUTUAL_SECRET_KEY": "k"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mutual", "serve", "--port", str(port)],
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_url(f"{base}/healthz", process)
+    with served_app(world, {"MUTUAL_PAGE_SIZE": "2", "MUTUAL_SECRET_KEY": "k"}) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _count(page: Page) -> int:

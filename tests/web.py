@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -18,6 +19,9 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from flask.testing import FlaskClient
 from parsel import Selector
 from werkzeug.test import TestResponse
+
+from mutual.settings import Settings
+from tests.helpers import REPO, settings_env
 
 PASSWORD = "correct horse battery staple"
 
@@ -109,3 +113,25 @@ def wait_for_url(url: str, process: subprocess.Popen[str], seconds: float = 120)
         except OSError:
             time.sleep(0.3)
     raise AssertionError(f"{url} did not answer within {seconds}s")
+
+
+@contextmanager
+def served_app(settings: Settings, extra_env: dict[str, str]) -> Iterator[str]:
+    """`mutual serve` in its own process on a free port with `settings` (plus `extra_env`);
+    yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mutual", "serve", "--port", str(port)],
+        env=settings_env(settings) | extra_env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_url(f"{base}/healthz", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

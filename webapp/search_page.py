@@ -70,6 +70,7 @@ def search_view() -> tuple[str, int] | str:
         next_href=next_href(links, results),
         first_href=href(links) if search_request.page > 1 else None,
         save_query=href(links).removeprefix("?"),
-        has_communities=_has_communities(),
+        # Asked only for the empty state: not a catalog query on every search.
+        has_communities=results.total > 0 or _has_communities(),
         viewer_zone=user.timezone if user else "",
     )
