@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy import Request
-from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -24,8 +23,7 @@ from catalog.sources import SourceRef
 from crawlers.detect import Detection, NothingDetected, detect, detect_from_url
 from crawlers.enrich import enrich
 from crawlers.outcomes import SourceFailed
-from crawlers.run import signal_handlers_restored
-from crawlers.scrapy_settings import scrapy_settings
+from crawlers.probe import run_spider_once
 from crawlers.spiders.sources_spider import (
     HTML_ACCEPT,
     MULTI_DOCUMENT_KINDS,
@@ -172,11 +170,5 @@ def preview_source(
     limited = dataclasses.replace(
         settings, crawl_max_pages=min(settings.crawl_max_pages, PREVIEW_MAX_PAGES)
     )
-    crawler_settings = scrapy_settings(limited)
-    crawler_settings["ITEM_PIPELINES"] = {}
-    crawler_settings["RETRY_TIMES"] = 0
-    process = CrawlerProcess(crawler_settings)
-    process.crawl(PreviewSpider, source=source, preview=preview)
-    with signal_handlers_restored():
-        process.start()
+    run_spider_once(limited, PreviewSpider, source=source, preview=preview)
     return preview

@@ -61,16 +61,22 @@ class ProbeSpider(Spider):
         yield from ()
 
 
-def fetch_once(settings: Settings, source: SourceRef) -> Fetched:
-    """The body at `source.url`. Starts a Twisted reactor: call at most once per process."""
-    results: list[Fetched | str] = []
+def run_spider_once(settings: Settings, spider: type[Spider], **kwargs: Any) -> None:
+    """Run `spider` (built with `kwargs`) under a crawl's Scrapy settings, with no item
+    pipelines and no retries. Starts a Twisted reactor: call at most once per process."""
     crawler_settings = scrapy_settings(settings)
     crawler_settings["ITEM_PIPELINES"] = {}
     crawler_settings["RETRY_TIMES"] = 0
     process = CrawlerProcess(crawler_settings)
-    process.crawl(ProbeSpider, source=source, results=results)
+    process.crawl(spider, **kwargs)
     with signal_handlers_restored():
         process.start()
+
+
+def fetch_once(settings: Settings, source: SourceRef) -> Fetched:
+    """The body at `source.url`. Starts a Twisted reactor: call at most once per process."""
+    results: list[Fetched | str] = []
+    run_spider_once(settings, ProbeSpider, source=source, results=results)
     if not results:
         raise ProbeFailed(f"no answer from {source.url}")
     result = results[0]

@@ -349,10 +349,31 @@ def suggest(
     return tuple(titles)[:size]
 
 
+@dataclass(frozen=True)
+class ItemWithBody:
+    """An item's hit with what only its own page shows."""
+
+    hit: Hit
+    summary: str  # plain text
+    body: str  # HTML as indexed: sanitise it before trusting it
+
+
 def get_item(client: Elasticsearch, names: IndexNames, item_id: str, viewer: Viewer) -> Hit | None:
     """The item with this id, or None when there is none the viewer may see."""
+    found = get_item_with_body(client, names, item_id, viewer)
+    return found.hit if found else None
+
+
+def get_item_with_body(
+    client: Elasticsearch, names: IndexNames, item_id: str, viewer: Viewer
+) -> ItemWithBody | None:
+    """`get_item` with the item's summary and body."""
     hits = _plain_search(client, names, build_get_item(item_id, viewer))
-    return hit_from_document(hits[0], viewer.hidden) if hits else None
+    if not hits:
+        return None
+    source = hits[0]["_source"]
+    hit = hit_from_document(hits[0], viewer.hidden)
+    return ItemWithBody(hit, str(source.get("summary", "")), str(source.get("body", "")))
 
 
 def more_from_organisation(

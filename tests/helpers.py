@@ -1,12 +1,18 @@
-"""Shared helpers for tests: run the real `mutual` command with a test's settings."""
+"""Shared helpers for tests: run the real `mutual` command with a test's settings, open its
+catalog."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from catalog.db import make_engine, session_factory, transaction
 from mutual.settings import ENV_PREFIX, Settings, settings_environ
 
 REPO = Path(__file__).resolve().parents[1]
@@ -17,6 +23,17 @@ def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that makes a `mutual` process use exactly `settings`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
     return env | settings_environ(settings)
+
+
+@contextmanager
+def catalog_session(settings: Settings) -> Iterator[Session]:
+    """A session on the test's catalog, committed when the block ends (its engine then closed)."""
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def es_script(action: str) -> subprocess.CompletedProcess[str]:

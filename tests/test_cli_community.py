@@ -4,38 +4,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from catalog.accounts import add_user
 from catalog.communities import get_community
-from catalog.db import make_engine, session_factory, transaction
 from catalog.memberships import find_invitation
 from catalog.models import Item, Source
 from mutual.cli import cli
 from mutual.local_site import LocalSite
 from mutual.settings import Settings, settings_environ
-from tests.helpers import run_mutual
+from tests.helpers import catalog_session, run_mutual
 
 if TYPE_CHECKING:
     from click.testing import Result
 
 pytestmark = pytest.mark.sqlite_only
-
-
-@contextmanager
-def _catalog(settings: Settings) -> Iterator[Session]:
-    engine = make_engine(settings.resolved_database_url)
-    try:
-        with transaction(session_factory(engine)) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def mutual(settings: Settings, *args: str, check: bool = True) -> Result:
@@ -50,13 +36,13 @@ def mutual(settings: Settings, *args: str, check: bool = True) -> Result:
 
 
 def test_private_community_members_and_invitations(catalog: Settings) -> None:
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         add_user(session, "alice@example.org", "correct horse battery")
         add_user(session, "bob@example.org", "correct horse battery")
     added = mutual(catalog, "community", "add", "Inner Circle", "--private").output
     assert "'inner-circle' (Inner Circle): private, joined by invitation" in added
     mutual(catalog, "community", "add", "Open Club", "--join", "open")
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         inner, club = get_community(session, "inner-circle"), get_community(session, "open-club")
         assert (inner.visibility, inner.join_policy) == ("private", "invite")
         assert (club.visibility, club.join_policy) == ("public", "open")
@@ -76,7 +62,7 @@ def test_private_community_members_and_invitations(catalog: Settings) -> None:
 
     link = mutual(catalog, "community", "invite", "inner-circle", "--uses", "3").stdout.strip()
     assert link.startswith(f"{catalog.public_url}/invite/")
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         invitation = find_invitation(session, link.rsplit("/", 1)[1])
         assert invitation.max_uses == 3 and invitation.community.slug == "inner-circle"
 
@@ -90,7 +76,7 @@ ERRORS = [
 
 
 def test_unknown_people_and_communities_are_clear_errors(catalog: Settings) -> None:
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         add_user(session, "alice@example.org", "correct horse battery")
     mutual(catalog, "community", "add", "Inner Circle", "--private")
     for args, message in ERRORS:
@@ -109,7 +95,7 @@ def test_source_test_shows_what_would_be_collected_and_writes_nothing(
     assert preview["items"][0]["title"] == "Revenue Cycle Director"
     assert preview["items"][0]["organisation"] == "St. Mary's Regional Hospital"
     assert preview["item_count"] == 3
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         assert session.scalar(select(Source)) is None and session.scalar(select(Item)) is None
 
     failed = run_mutual(
@@ -125,12 +111,12 @@ def test_source_remove_deletes_the_source_and_its_items(catalog: Settings, site:
     url = f"{site.base_url}/association/careers.rss"
     mutual(catalog, "source", "add", "shca", url, "--kind", "feed")
     run_mutual(catalog, "crawl")
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         source_id = session.scalar(select(Source.id))
         assert len(list(session.scalars(select(Item)))) == 3
     removed = mutual(catalog, "source", "remove", str(source_id)).output
     assert f"removed source #{source_id} from shca" in removed and "3 items deleted" in removed
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         assert session.scalar(select(Source)) is None and session.scalar(select(Item)) is None
     again = mutual(catalog, "source", "remove", str(source_id), check=False)
     assert again.exit_code == 1 and f"no source #{source_id}" in again.output

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +15,11 @@ from elasticsearch import Elasticsearch
 from flask.testing import FlaskClient
 from parsel import Selector
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from catalog.accounts import add_user, find_user
 from catalog.communities import add_community, get_community
 from catalog.credentials import Credentials
-from catalog.db import make_engine, session_factory, transaction, upgrade_schema
+from catalog.db import upgrade_schema
 from catalog.memberships import ADMIN, PENDING, add_member, membership
 from catalog.models import Invitation, Membership, Source
 from catalog.sources import add_source
@@ -30,22 +27,12 @@ from indexer.names import IndexNames
 from mutual.cli import cli
 from mutual.local_site import LocalSite
 from mutual.settings import Settings, settings_environ
-from tests.helpers import run_mutual
+from tests.helpers import catalog_session, run_mutual
 from webapp import create_app
 
 pytestmark = pytest.mark.sqlite_only
 
 PASSWORD = "correct horse battery"
-
-
-@contextmanager
-def _catalog(settings: Settings) -> Iterator[Session]:
-    engine = make_engine(settings.resolved_database_url)
-    try:
-        with transaction(session_factory(engine)) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 class Browser:
@@ -103,7 +90,7 @@ def _text(response: Any) -> str:
 def _people(settings: Settings) -> None:
     """An operator; SHCA (public, by approval) with Alice its admin, Bob a member, Carol and
     Erin asking to join; Dave in no community; "inner-circle", private, with Alice its admin."""
-    with _catalog(settings) as session:
+    with catalog_session(settings) as session:
         users = {
             name: add_user(session, f"{name}@example.org", PASSWORD, admin=name == "op")
             for name in ("op", "alice", "bob", "carol", "dave", "erin")
@@ -119,14 +106,14 @@ def _people(settings: Settings) -> None:
 
 
 def _user_id(settings: Settings, name: str) -> int:
-    with _catalog(settings) as session:
+    with catalog_session(settings) as session:
         user = find_user(session, f"{name}@example.org")
         assert user is not None
         return user.id
 
 
 def _membership(settings: Settings, name: str, slug: str = "shca") -> tuple[str, str] | None:
-    with _catalog(settings) as session:
+    with catalog_session(settings) as session:
         row = membership(session, _user_id(settings, name), get_community(session, slug).id)
         return (row.status, row.role) if row else None
 
@@ -200,7 +187,7 @@ def test_invitation_link_works_once_and_revoked_links_fail(catalog: Settings) ->
 
     second = _text(alice.submit("/c/inner-circle/manage", "#invitation-form", days=1, max_uses=5))
     token = second.split(prefix, 1)[1].split()[0]
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         newest = session.scalar(select(Invitation).order_by(Invitation.id.desc()))
         assert newest is not None and newest.max_uses == 5
         newest_id = newest.id
@@ -223,7 +210,7 @@ def test_admin_changes_the_community_settings(catalog: Settings) -> None:
         join_policy="invite",
     )
     assert "Settings of Society of Healthcare Accountants saved" in _text(saved)
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         shca = get_community(session, "shca")
         assert (shca.visibility, shca.join_policy) == ("private", "invite")
         assert shca.homepage == "https://shca.example.org/"
@@ -245,7 +232,7 @@ def test_sources_are_added_paused_resumed_and_removed(catalog: Settings, site: L
         title="Career Centre",
     )
     assert "added: feed of jobs" in _text(added)
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         source = session.scalar(select(Source))
         assert source is not None and (source.access, source.kind) == ("members", "feed")
         source_id = source.id
@@ -261,7 +248,7 @@ def test_sources_are_added_paused_resumed_and_removed(catalog: Settings, site: L
     alice.submit("/c/shca/manage", f"#source-{source_id} form[action$='/resume']")
     removed = alice.submit("/c/shca/manage", f"#source-{source_id} form[action$='/remove']")
     assert f"Source #{source_id} removed" in _text(removed)
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         assert session.scalar(select(Source)) is None
 
     duplicate = alice.submit("/c/shca/manage", "#source-form", "add", url="ftp://x", kind="feed")
@@ -286,7 +273,7 @@ def test_test_fetch_previews_the_feed_and_auto_add_uses_what_it_found(
     assert len(titles) == 3
     assert page.css("#preview-kind::text").get() == "feed"
     assert '<script>alert("title")' not in preview.get_data(as_text=True)  # escaped
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         assert session.scalar(select(Source)) is None  # a test fetch writes nothing
 
     failed = alice.submit(
@@ -301,7 +288,7 @@ def test_test_fetch_previews_the_feed_and_auto_add_uses_what_it_found(
         "/c/shca/manage", "#source-form", "add", url=f"{site.base_url}/crawl/home.html"
     )
     assert "added: feed of jobs" in _text(added)
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         source = session.scalar(select(Source))
         assert source is not None and source.url == f"{site.base_url}/association/careers.rss"
 
@@ -325,7 +312,7 @@ def test_removing_a_source_drops_what_it_alone_carried_from_the_index(
 ) -> None:
     _people(catalog)
     url = f"{site.base_url}/association/careers.rss"
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         add_community(session, "Riverside Alumni", slug="riverside")
         shca_source = add_source(session, "shca", url).id
         riverside_source = add_source(session, "riverside", url).id
@@ -346,7 +333,7 @@ def test_removing_a_source_drops_what_it_alone_carried_from_the_index(
 
 def _sources_with_a_secret(settings: Settings) -> None:
     credentials = Credentials(kind="basic", username="treasurer@shca.example", secret="s3cret")
-    with _catalog(settings) as session:
+    with catalog_session(settings) as session:
         add_source(session, "shca", "https://www.shca.example/careers/feed.rss", title="Careers")
         add_source(
             session,
@@ -386,7 +373,7 @@ def test_manifest_upload_imports_into_a_fresh_catalog(catalog: Settings, tmp_pat
 
     fresh = dataclasses.replace(catalog, data_dir=str(tmp_path / "fresh"), database_url="")
     upgrade_schema(fresh.resolved_database_url)
-    with _catalog(fresh) as session:
+    with catalog_session(fresh) as session:
         add_user(session, "op@example.org", PASSWORD, admin=True)
         add_user(session, "dave@example.org", PASSWORD)
     assert Browser(fresh).sign_in("dave@example.org").get("/communities/import")[0] == 403
@@ -401,7 +388,7 @@ def test_manifest_upload_imports_into_a_fresh_catalog(catalog: Settings, tmp_pat
     )
     assert "Communities: 1 added (shca)" in report and "Sources: 2 added" in report
     assert "credentials are not included" in report and "mutual source auth" in report
-    with _catalog(fresh) as session:
+    with catalog_session(fresh) as session:
         sources = {s.url: s for s in session.scalars(select(Source))}
         assert sources["https://members.shca.example/jobs.rss"].paused
         assert sources["https://members.shca.example/jobs.rss"].credentials is None
@@ -428,7 +415,7 @@ def test_opml_upload_adds_the_feeds(catalog: Settings) -> None:
         opml_item_kind="event",
     )
     assert "OPML: 1 feeds added, 0 already there" in _text(done)
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         source = session.scalar(select(Source))
         assert source is not None and (source.url, source.item_kind) == (
             "https://jobs.example.org/feed.rss",

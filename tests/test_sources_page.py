@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 from flask.testing import FlaskClient
@@ -12,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from catalog.communities import add_community
 from catalog.credentials import Credentials
-from catalog.db import make_engine, session_factory, transaction
 from catalog.models import utcnow
 from catalog.sources import Backoff, add_source, get_source, record_fetch_failure
 from mutual.settings import Settings
+from tests.helpers import catalog_session
 from webapp import create_app
 
 BACKOFF = Backoff(interval=3600, max_backoff=86400)
@@ -24,16 +22,6 @@ CAREERS = "https://www.shca.example/careers/feed.rss"
 
 def _client(settings: Settings) -> FlaskClient:
     return create_app(settings, {"TESTING": True}).test_client()
-
-
-@contextmanager
-def _catalog(settings: Settings) -> Iterator[Session]:
-    engine = make_engine(settings.resolved_database_url)
-    try:
-        with transaction(session_factory(engine)) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def _communities(session: Session) -> None:
@@ -54,7 +42,7 @@ def _cell(page: Selector, source_id: int, column: str) -> str:
 
 def test_healthy_source_shows_ok_items_and_relative_times(catalog: Settings) -> None:
     now = utcnow()
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         _communities(session)
         source = add_source(session, "shca", CAREERS, title="SHCA Career Centre")
         source.last_fetched_at = source.last_success_at = now - timedelta(hours=3)
@@ -75,12 +63,12 @@ def test_healthy_source_shows_ok_items_and_relative_times(catalog: Settings) -> 
     assert exact == (now - timedelta(hours=3)).isoformat(timespec="seconds")
     assert _cell(page, untouched_id, "health") == "never fetched"
     assert _cell(page, untouched_id, "next") == "due now"
-    with _catalog(catalog) as session:  # looking at the page fetched nothing
+    with catalog_session(catalog) as session:  # looking at the page fetched nothing
         assert get_source(session, untouched_id).last_fetched_at is None
 
 
 def test_failing_source_is_marked_in_place_and_its_error_escaped(catalog: Settings) -> None:
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         _communities(session)
         first = add_source(session, "shca", CAREERS).id
         failing = add_source(session, "shca", "https://jobs.shca.example/board.json")
@@ -107,7 +95,7 @@ def test_members_only_source_never_shows_its_credentials(catalog: Settings) -> N
     credentials = Credentials(
         kind="basic", username="treasurer@shca.example", secret="s3cret-value"
     )
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         _communities(session)
         source = add_source(
             session,
@@ -128,7 +116,7 @@ def test_members_only_source_never_shows_its_credentials(catalog: Settings) -> N
 
 
 def test_community_filter_shows_only_that_community(catalog: Settings) -> None:
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         _communities(session)
         add_source(session, "shca", CAREERS)
         alumni = add_source(session, "riverside", "https://alumni.riverside.example/jobs.atom")
@@ -153,7 +141,7 @@ def test_uninitialised_catalog_explains_what_to_run(settings: Settings) -> None:
 
 
 def test_paused_source_and_unlinkable_url(catalog: Settings) -> None:
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         _communities(session)
         source = add_source(session, "riverside", "javascript:alert(1)//feed", title="Odd")
         source.paused = True

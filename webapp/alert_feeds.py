@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, url_for
-from icalendar import Calendar, Event
+from icalendar import Calendar
 
 from catalog.models import SavedSearch
 from catalog.saved_searches import search_for_feed, user_for_calendar
@@ -23,6 +23,8 @@ from indexer.query import SearchRequest, Viewer
 from indexer.search import Hit, search
 from indexer.viewers import viewer_for
 from webapp.db import db
+from webapp.event_times import instant
+from webapp.item_ics import EventFields, day_or_time, vevent
 from webapp.services import services
 
 blueprint = Blueprint("feeds", __name__)
@@ -30,6 +32,7 @@ blueprint = Blueprint("feeds", __name__)
 FEED_SIZE = 50
 CALENDAR_SIZE = 100
 PRODID = "-//Mutual//Saved searches//EN"
+UID_DOMAIN = "mutual"  # subscribed calendars know the events by these UIDs: keep them
 
 
 def _hits(request: SearchRequest, viewer: Viewer) -> list[Hit]:
@@ -39,16 +42,6 @@ def _hits(request: SearchRequest, viewer: Viewer) -> list[Hit]:
     except SearchUnavailable:
         abort(503)
     return list(results.hits)
-
-
-def _when(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def atom_feed(title: str, self_url: str, hits: list[Hit], now: datetime) -> bytes:
@@ -63,33 +56,27 @@ def atom_feed(title: str, self_url: str, hits: list[Hit], now: datetime) -> byte
         entry.title(hit.title)
         entry.link(href=hit.url)
         entry.summary(str(hit.snippet_html.striptags()) or hit.title)
-        entry.updated(_when(hit.published_at) or now)
+        entry.updated(instant(hit.published_at) or now)
         for community in hit.seen_in:
             entry.category(term=community)
     body: bytes = feed.atom_str(pretty=True)
     return body
 
 
-def _event(hit: Hit) -> Event | None:
-    start = _when(hit.event.start if hit.event else None)
+def _feed_fields(hit: Hit) -> EventFields | None:
+    """A feed's event says only what is known: no end, location or status is made up."""
+    start = instant(hit.event.start if hit.event else None)
     if start is None or hit.event is None:
         return None
-    event = Event()
-    event.add("uid", f"{hit.id}@mutual")
-    event.add("summary", hit.title)
-    event.add("url", hit.url)
-    event.add("dtstamp", datetime.now(UTC))
-    all_day = hit.event.all_day
-    event.add("dtstart", start.date() if all_day else start)
-    end = _when(hit.event.end)
-    if end is not None and end > start:
-        event.add("dtend", end.date() if all_day else end)
-    if hit.event.venue or hit.location:
-        event.add("location", hit.event.venue or hit.location)
-    if hit.event.status == "cancelled":
-        event.add("status", "CANCELLED")
-    event.add("description", str(hit.snippet_html.striptags()))
-    return event
+    end = instant(hit.event.end)
+    return EventFields(
+        uid=f"{hit.id}@{UID_DOMAIN}",
+        start=day_or_time(start, hit.event.all_day),
+        end=day_or_time(end, hit.event.all_day) if end is not None and end > start else None,
+        description=str(hit.snippet_html.striptags()),
+        location=hit.event.venue or hit.location or None,
+        status="CANCELLED" if hit.event.status == "cancelled" else None,
+    )
 
 
 def icalendar_feed(name: str, hits: list[Hit], not_before: date) -> bytes:
@@ -98,18 +85,18 @@ def icalendar_feed(name: str, hits: list[Hit], not_before: date) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     for hit in hits:
-        event = _event(hit)
-        if event is not None and event.decoded("dtstart") >= _start_of(event, not_before):
-            calendar.add_component(event)
+        fields = _feed_fields(hit)
+        if fields is not None and _starts_on_or_after(fields, not_before):
+            calendar.add_component(vevent(hit, fields))
     body: bytes = calendar.to_ical()
     return body
 
 
-def _start_of(event: Event, day: date) -> date | datetime:
-    """`day` in the type of the event's start, so all-day and timed events compare alike."""
-    if isinstance(event.decoded("dtstart"), datetime):
-        return datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return day
+def _starts_on_or_after(fields: EventFields, day: date) -> bool:
+    """Whether the event starts on `day` or later, all-day and timed events alike."""
+    if isinstance(fields.start, datetime):
+        return fields.start >= datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return fields.start is not None and fields.start >= day
 
 
 def _feed_search(token: str) -> tuple[SavedSearch, Viewer]:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from flask import Flask
 
 from indexer.search import EventTimes, Salary
+from webapp.event_times import parsed_time, zone_named
 
 DASH = "\N{EN DASH}"  # between the two ends of a range
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
+
+
+PERIODS = {
+    "year": " a year",
+    "month": " a month",
+    "week": " a week",
+    "day": " a day",
+    "hour": " an hour",
+}
 
 
 def _amount(value: float, currency: str) -> str:
@@ -19,54 +26,45 @@ def _amount(value: float, currency: str) -> str:
     return f"{sign}{number}" if sign else f"{number} {currency}".strip()
 
 
-def salary_text(salary: Salary | None) -> str:
-    """ "$120k to $150k a year" (with a dash), "from $45 an hour", or "" when nothing is known."""
-    if salary is None or (salary.min is None and salary.max is None):
-        return ""
+def _span(salary: Salary) -> tuple[str, tuple[float, ...]]:
+    """The words before the amounts ("from ", "up to " or none) and the one or two amounts."""
     low, high = salary.min, salary.max
     if low is not None and high is not None and low != high:
-        span = f"{_amount(low, salary.currency)}{DASH}{_amount(high, salary.currency)}"
-    elif low is not None:
-        span = (
-            _amount(low, salary.currency)
-            if high == low
-            else f"from {_amount(low, salary.currency)}"
-        )
+        return "", (low, high)
+    if low is not None:
+        return ("" if high == low else "from "), (low,)
+    return "up to ", (high or 0,)
+
+
+def salary_text(salary: Salary | None, exact: bool = False) -> str:
+    """ "$120k to $150k a year" (with a dash), "from $45 an hour", or "" when nothing is known.
+
+    `exact` (an item's own page) writes the amounts in full after the currency code:
+    "USD 120,000 to 150,000 a year" (with a spaced dash)."""
+    if salary is None or (salary.min is None and salary.max is None):
+        return ""
+    words, amounts = _span(salary)
+    if exact:
+        numbers = f" {DASH} ".join(f"{amount:,.0f}" for amount in amounts)
+        span = f"{salary.currency} {numbers}".strip()
     else:
-        span = f"up to {_amount(high or 0, salary.currency)}"
-    period = {"year": " a year", "month": " a month", "hour": " an hour", "day": " a day"}
-    return span + period.get(salary.period, "")
-
-
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name) if name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def _parse(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
+        span = DASH.join(_amount(amount, salary.currency) for amount in amounts)
+    return words + span + PERIODS.get(salary.period, "")
 
 
 def event_when(event: EventTimes | None, viewer_zone: str = "") -> str:
     """The event's time in the viewer's zone if known, else in the event's own, zone named."""
     if event is None:
         return ""
-    start = _parse(event.start)
+    start = parsed_time(event.start)
     if start is None:
         return ""
     if event.all_day:
         return start.strftime("%a %d %b %Y") + " (all day)"
-    zone = _zone(viewer_zone) or _zone(event.timezone)
+    zone = zone_named(viewer_zone) or zone_named(event.timezone)
     local = start.astimezone(zone) if zone and start.tzinfo else start
     text = local.strftime("%a %d %b %Y, %H:%M")
-    end = _parse(event.end)
+    end = parsed_time(event.end)
     if end is not None and end > start:
         end_local = end.astimezone(zone) if zone and end.tzinfo else end
         same_day = end_local.date() == local.date()
@@ -77,7 +75,7 @@ def event_when(event: EventTimes | None, viewer_zone: str = "") -> str:
 
 def day(value: str | None) -> str:
     """An ISO date-time as "12 Nov 2026"."""
-    parsed = _parse(value)
+    parsed = parsed_time(value)
     return parsed.strftime("%d %b %Y").lstrip("0") if parsed else ""
 
 
