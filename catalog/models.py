@@ -102,6 +102,28 @@ class Source(Base):
     community: Mapped[Community] = relationship(back_populates="sources")
 
 
+class FetchAttempt(Base):
+    """One fetch of a source and how it went: the crawl history operators read. Only the last
+    few per source are kept (catalog.fetch_history prunes on write)."""
+
+    __tablename__ = "fetch_attempts"
+    __table_args__ = (Index("ix_fetch_attempts_source_id_id", "source_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str] = mapped_column(String(20))  # ok, not_modified, failed
+    http_status: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Counted by the catalog when it stored the items; None when nothing was stored.
+    items_new: Mapped[int | None] = mapped_column(Integer, default=None)
+    items_updated: Mapped[int | None] = mapped_column(Integer, default=None)
+    items_unchanged: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Why it failed, or a successful fetch's warnings; truncated.
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
 class Item(Base):
     """One job, event or resource, however many communities carried it."""
 

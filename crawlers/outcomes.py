@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from catalog.records import FetchInfo, ParsedItem
 
@@ -19,6 +20,8 @@ class SourceFetched:
     info: FetchInfo
     items: list[ParsedItem] = field(default_factory=list)
     complete: bool = False
+    # When the spider sent the source's first request (the crawl history's start time).
+    started_at: datetime | None = None
 
 
 @dataclass
@@ -29,3 +32,4 @@ class SourceFailed:
     error: str
     status: int | None = None
     retry_after: int | None = None
+    started_at: datetime | None = None

@@ -8,8 +8,10 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from sqlalchemy.orm import Session
 
 from catalog.db import make_engine, session_factory, transaction
+from catalog.fetch_history import FAILED, NOT_MODIFIED, OK, ItemCounts, record_attempt
 from catalog.items import count_unchanged_listing, expire_items, store_items
 from catalog.sources import Backoff, get_source, record_fetch_failure, record_fetch_success
 from crawlers.enrich import enrich
@@ -60,6 +62,7 @@ class CatalogPipeline:
             source = get_source(session, outcome.source_id)
             if outcome.info.status == 304:
                 record_fetch_success(session, source, outcome.info, self.backoff, 0)
+                _record_attempt(session, outcome, NOT_MODIFIED)
                 self._count("items_taken_down", count_unchanged_listing(session, source))
                 self._count("sources_not_modified")
                 self.progress(f"source #{source.id}: not modified (304)")
@@ -67,6 +70,8 @@ class CatalogPipeline:
             items = [enrich(item) for item in outcome.items]
             report = store_items(session, source, items, complete=outcome.complete)
             record_fetch_success(session, source, outcome.info, self.backoff, len(outcome.items))
+            counts = ItemCounts(report.new, report.changed, report.unchanged)
+            _record_attempt(session, outcome, OK, counts)
         self._count("sources_ok")
         self._count("items_new", report.new)
         self._count("items_changed", report.changed)
@@ -89,6 +94,14 @@ class CatalogPipeline:
                 status=outcome.status,
                 retry_after=outcome.retry_after,
             )
+            record_attempt(
+                session,
+                source.id,
+                FAILED,
+                started_at=outcome.started_at,
+                http_status=outcome.status,
+                error=outcome.error,
+            )
         self._count("sources_failed")
         log.warning("source #%s failed: %s", outcome.source_id, outcome.error)
         self.progress(f"source #{outcome.source_id}: FAILED: {outcome.error}")
@@ -96,6 +109,21 @@ class CatalogPipeline:
     def _count(self, key: str, amount: int = 1) -> None:
         if self.stats is not None:
             self.stats.inc_value(f"mutual/{key}", amount)
+
+
+def _record_attempt(
+    session: Session, outcome: SourceFetched, result: str, counts: ItemCounts | None = None
+) -> None:
+    warnings = "; ".join(outcome.info.warnings) or None
+    record_attempt(
+        session,
+        outcome.source_id,
+        result,
+        started_at=outcome.started_at,
+        http_status=outcome.info.status,
+        counts=counts,
+        error=warnings,
+    )
 
 
 def _unreported(spider: Spider | None) -> list[int]:

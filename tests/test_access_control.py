@@ -71,6 +71,21 @@ def _page(client: FlaskClient, path: str) -> tuple[int, str]:
     return client.get(path).status_code, _text(client, path)
 
 
+def _operator_page(client: FlaskClient, path: str) -> tuple[int, str]:
+    """An operator page as sent: anyone else is sent to sign in or refused, and sees nothing."""
+    response = client.get(path)
+    texts = Selector(text=response.get_data(as_text=True)).css("::text").getall()
+    return response.status_code, " ".join(" ".join(texts).split())
+
+
+def _member_only_source_history(client: FlaskClient) -> tuple[int, str]:
+    """The crawl history of the circle's member-only source (its id read off /sources)."""
+    row = Selector(text=client.get("/sources").get_data(as_text=True))
+    source = row.css("#community-circle tr.source-row::attr(id)").get()
+    assert source, "the circle's source is not on /sources"
+    return _operator_page(client, f"/operator/sources/{source.removeprefix('source-')}")
+
+
 # Each query path: what a person may see there, as (status, text that must not leak); the
 # secret listing's id is given to the paths that take one.
 PATHS: dict[str, Callable[[FlaskClient, str], tuple[int, str]]] = {
@@ -86,7 +101,12 @@ PATHS: dict[str, Callable[[FlaskClient, str], tuple[int, str]]] = {
     "api suggest": lambda c, _id: _raw(c, "/api/suggest?q=Clinical"),
     "detail page": lambda c, secret_id: _page(c, f"/items/{secret_id}"),
     "item ics": lambda c, secret_id: _raw(c, f"/items/{secret_id}.ics"),
+    "operator overview": lambda c, _id: _operator_page(c, "/operator"),
+    "operator source history": lambda c, _id: _member_only_source_history(c),
 }
+# The operator sees every source's community and errors; anyone else is sent to sign in (302)
+# or refused (403), and sees nothing.
+OPERATOR_ONLY = ("operator overview", "operator source history")
 SHOWN_TO_ALLOWED = (
     *("search hits", "browse everything", "community filter probe"),
     *("api search", "api item", "api suggest", "detail page"),
@@ -105,11 +125,17 @@ def _secret_id(settings: Settings) -> str:
         client.close()
 
 
+def _operator_status(persona: str) -> int:
+    return {"operator": 200, "anonymous": 302}.get(persona, 403)
+
+
 def _expected(path_name: str, persona: str, shown: bool) -> bool:
     if path_name in SHOWN_TO_ALLOWED:
         return persona in ALLOWED
     if path_name in ("community page", "directory"):
         return persona in ALLOWED or persona == "operator"
+    if path_name in OPERATOR_ONLY:
+        return persona == "operator"
     if path_name == "item ics":  # the secret is a job: it has no calendar file for anyone
         return False
     return shown  # the sources page names communities, never member-only listings
@@ -129,6 +155,8 @@ def test_no_path_leaks_a_member_only_listing(catalog: Settings, site: LocalSite)
                 leaks.append(f"{persona} / {path_name}: shown={shown}, expected={expected}")
             if path_name in NOT_FOUND_TO_OTHERS and persona not in ALLOWED and status != 404:
                 leaks.append(f"{persona} / {path_name}: status {status}, expected 404")
+            if path_name in OPERATOR_ONLY and status != _operator_status(persona):
+                leaks.append(f"{persona} / {path_name}: status {status}")
     assert not leaks, "\n".join(leaks)
 
 

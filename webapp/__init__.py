@@ -21,6 +21,7 @@ from webapp import (
     community_admin,
     health,
     item_page,
+    operator_pages,
     portfolio_page,
     search_page,
     sources_page,
@@ -32,6 +33,7 @@ from webapp.login import init_login
 from webapp.metrics import init_metrics
 from webapp.request_log import init_request_log
 from webapp.services import Services
+from webapp.static_files import init_static_cache
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -65,6 +67,7 @@ def create_app(
     init_db(app)
     register_formatting(app)
     init_login(app)
+    init_static_cache(app)
     CSRFProtect(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
@@ -87,6 +90,7 @@ BLUEPRINTS = (
     suggest_page.blueprint,
     alerts_pages.blueprint,
     alert_feeds.blueprint,
+    operator_pages.blueprint,
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -20,6 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from catalog.credentials import Credentials
+from catalog.models import utcnow
 from catalog.records import FetchInfo, ParsedItem
 from catalog.sources import SourceRef
 from crawlers import html_lists, sitemaps
@@ -66,6 +68,7 @@ class SourceRun:
     reported: bool = False
     # An html source's selectors, compiled once for all its pages.
     list_options: html_lists.ListOptions | None = None
+    started_at: datetime = field(default_factory=utcnow)
 
     def add(self, result: ParseResult) -> None:
         self.items.extend(result.items)
@@ -75,14 +78,14 @@ class SourceRun:
 
     def outcome(self) -> Outcome:
         if self.failure is not None:
-            return self.failure
+            return replace(self.failure, started_at=self.started_at)
         if self.info is None:  # cannot happen: every request ends in a callback or errback
-            return SourceFailed(self.source.id, "no response recorded")
+            return SourceFailed(self.source.id, "no response recorded", started_at=self.started_at)
         info = replace(self.info, warnings=tuple(dict.fromkeys(self.warnings))[:20])
         # An archive of articles lists the latest few: leaving one out is not taking it down.
         # An empty answer is more often a broken page than a board with nothing open.
         complete = self.complete and bool(self.items) and self.source.item_kind != "resource"
-        return SourceFetched(self.source.id, info, self.items, complete)
+        return SourceFetched(self.source.id, info, self.items, complete, self.started_at)
 
 
 class SourcesSpider(Spider):
