@@ -13,6 +13,7 @@ import click
 from mutual import __version__, exits
 from mutual.cli_accounts import user
 from mutual.cli_alerts import alerts
+from mutual.cli_backup import export, import_
 from mutual.cli_catalog import community, init, source
 from mutual.cli_pipeline import crawl, index, reindex, search
 from mutual.cli_web import demo, serve, show_settings
@@ -64,6 +65,8 @@ for command in (
     demo,
     show_settings,
     worker,
+    export,
+    import_,
 ):
     cli.add_command(command)
 
