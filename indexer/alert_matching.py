@@ -2,14 +2,22 @@
 owner may still see.
 
 Each saved search is replayed exactly as its page showed it (webapp.search_args reads its query
-string, indexer.query.build_search builds the body, with the owner's viewer from
+string, indexer.query.build_matching builds what a hit must match, with the owner's viewer from
 indexer.viewers.viewer_for), limited to documents indexed since the search's last check (less a
-small overlap) and first seen after the search was saved. Searches go to Elasticsearch in
-msearch batches; the matches go to the outbox, which keeps one row per (search, item).
+small overlap) and first seen after the search was saved; the matches go to the outbox, which
+keeps one row per (search, item).
+
+Searches whose boxes hold the same words share one request. Rewriting the words (typo
+expansions, synonyms, stemming) is most of a search's cost, and many people save the same
+words, so each group's text query is run once, and each member's own filters (access, scope,
+facets, its time window) are named clauses under it: every hit says which members it matched
+(`matched_queries`). A member matches exactly the documents its own query would find alone;
+tests/test_alert_grouping.py compares them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,13 +32,14 @@ from catalog.models import SavedSearch
 from catalog.saved_searches import active_saved_searches, record_matches
 from indexer.client import SearchUnavailable
 from indexer.names import IndexNames
-from indexer.query import SearchRequest, Viewer, access_filters, build_search
+from indexer.query import Matching, SearchRequest, Viewer, access_filters, build_matching
 from indexer.search import Hit, hit_from_document
 from indexer.viewers import viewer_for
 
-MSEARCH_BATCH = 250  # searches per msearch request
-PAGE = 200  # matches read per search per request; more are read by search_after
-MAX_PAGES = 25  # pages read per search per pass; the next pass goes on from there
+MSEARCH_BATCH = 50  # group requests per msearch request
+GROUP_MEMBERS = 100  # saved searches per group request (each a named clause)
+PAGE = 500  # hits read per group per request; more are read by search_after
+MAX_PAGES = 25  # pages read per group per pass; the next pass goes on from there
 # Only what the outbox needs: the ids come back as sort values (indexed_at, id).
 SORT = [{"indexed_at": "asc"}, {"id": "asc"}]
 
@@ -39,116 +48,157 @@ SORT = [{"indexed_at": "asc"}, {"id": "asc"}]
 class MatchReport:
     searches: int = 0
     new_matches: int = 0
+    searched: bool = False  # False when nothing was indexed since the oldest check
     failures: dict[int, str] = field(default_factory=dict)  # saved search id -> error
 
 
-@dataclass
-class _Pending:
-    """One saved search's query in flight, and the ids it has matched so far."""
+@dataclass(frozen=True)
+class _Member:
+    """One saved search in a group: its id and the filters of its own that a hit must pass."""
 
     search_id: int
-    body: dict[str, Any]
-    item_ids: list[str] = field(default_factory=list)
+    filters: tuple[dict[str, Any], ...]
+
+
+@dataclass
+class _Group:
+    """Saved searches sharing one text query, in flight, and the ids each matched so far."""
+
+    text: dict[str, Any]
+    members: list[_Member]
+    found: dict[int, list[str]] = field(default_factory=dict)  # search id -> item ids
+    search_after: list[Any] | None = None
     pages: int = 0
     # Set when the pass stopped reading at MAX_PAGES: how far it got, the next pass resumes there.
     stopped_at: datetime | None = None
 
+    def body(self) -> dict[str, Any]:
+        named = [
+            {"bool": {"filter": list(m.filters), "_name": str(m.search_id)}} for m in self.members
+        ]
+        any_member = {"bool": {"should": named, "minimum_should_match": 1}}
+        body: dict[str, Any] = {
+            "query": {"bool": {"filter": [self.text, any_member]}},
+            "size": PAGE,
+            "sort": SORT,
+            "_source": False,
+            "track_total_hits": False,
+        }
+        if self.search_after:
+            body["search_after"] = self.search_after
+        return body
 
-def saved_request(session: Session, saved: SavedSearch, viewer: Viewer, size: int) -> SearchRequest:
+
+def saved_request(saved: SavedSearch, viewer: Viewer, size: int) -> SearchRequest:
     """The SearchRequest a saved search's query string means for its owner now."""
     # Imported here: importing the webapp package runs its __init__ (the whole Flask app),
     # which imports this module; the reading of URL parameters itself needs no Flask.
     from webapp.search_args import request_from_args, scope_of  # noqa: PLC0415 - see above
 
     args: MultiDict[str, str] = MultiDict(parse_qsl(saved.query))
-    return request_from_args(args, scope_of(args, viewer, session), size)
+    return request_from_args(args, scope_of(args, viewer, {}), size)
 
 
-def saved_request_body(
-    session: Session, saved: SavedSearch, viewer: Viewer, size: int
-) -> dict[str, Any]:
-    """The search page's Elasticsearch body for a saved search, as its owner would see it now."""
-    return build_search(saved_request(session, saved, viewer, size), viewer)
+def saved_matching(saved: SavedSearch, viewer: Viewer) -> Matching:
+    """What a hit of the saved search must match, as its page would show it to its owner now."""
+    return build_matching(saved_request(saved, viewer, PAGE), viewer)
 
 
-def alert_body(
-    search_body: dict[str, Any], since: datetime, until: datetime, saved_at: datetime
-) -> dict[str, Any]:
-    """`search_body` limited to documents indexed in [since, until] and first seen after the
-    search was saved; ids only, in indexing order, no facets, highlights or suggestions."""
-    window = {"range": {"indexed_at": {"gte": since.isoformat(), "lte": until.isoformat()}}}
-    fresh = {"range": {"first_seen": {"gte": saved_at.isoformat()}}}
-    body: dict[str, Any] = {
-        "query": {"bool": {"filter": [search_body["query"], window, fresh]}},
+def alert_filters(
+    since: datetime, until: datetime, saved_at: datetime
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Indexed in [since, until] and first seen after the search was saved (an old item that
+    is merely edited is not news)."""
+    indexed = {"range": {"indexed_at": {"gte": since.isoformat(), "lte": until.isoformat()}}}
+    return indexed, {"range": {"first_seen": {"gte": saved_at.isoformat()}}}
+
+
+def alert_body(matching: Matching, filters: tuple[dict[str, Any], ...]) -> dict[str, Any]:
+    """One saved search's own request, as it would run alone: ids only, in indexing order,
+    unscored (bench/alert_matching.py sends these as its baseline)."""
+    return {
+        "query": {"bool": {"filter": [matching.text, *matching.filters, *filters]}},
         "size": PAGE,
         "sort": SORT,
         "_source": False,
         "track_total_hits": False,
     }
-    if "post_filter" in search_body:  # the facet values the page had picked
-        body["query"]["bool"]["filter"].append(search_body["post_filter"])
-    return body
 
 
-def _pending_for(
-    session: Session,
-    saved: SavedSearch,
-    until: datetime,
-    overlap: timedelta,
-    viewers: dict[int, Viewer],
-) -> _Pending:
-    if saved.user_id not in viewers:
-        viewers[saved.user_id] = viewer_for(session, saved.user_id)
-    search_body = saved_request_body(session, saved, viewers[saved.user_id], PAGE)
+def _member(saved: SavedSearch, matching: Matching, until: datetime, overlap: timedelta) -> _Member:
     since = saved.last_checked - overlap
-    body = alert_body(search_body, since, until, saved.created_at - overlap)
-    return _Pending(saved.id, body)
+    window = alert_filters(since, until, saved.created_at - overlap)
+    return _Member(saved.id, (*matching.filters, *window))
 
 
-def _batches(items: list[_Pending], size: int) -> Iterator[list[_Pending]]:
+def grouped(
+    session: Session, searches: list[SavedSearch], until: datetime, overlap: timedelta
+) -> list[_Group]:
+    """The searches, grouped by the text of their box (at most GROUP_MEMBERS a group)."""
+    viewers: dict[int, Viewer] = {}
+    built: dict[tuple[str, Viewer], Matching] = {}  # people in the same communities save alike
+    groups: dict[str, list[_Group]] = {}
+    for saved in searches:
+        if saved.user_id not in viewers:
+            viewers[saved.user_id] = viewer_for(session, saved.user_id)
+        key = (saved.query, viewers[saved.user_id])
+        if key not in built:
+            built[key] = saved_matching(saved, key[1])
+        matching = built[key]
+        same_text = groups.setdefault(json.dumps(matching.text, sort_keys=True), [])
+        if not same_text or len(same_text[-1].members) >= GROUP_MEMBERS:
+            same_text.append(_Group(matching.text, []))
+        same_text[-1].members.append(_member(saved, matching, until, overlap))
+    return [group for same_text in groups.values() for group in same_text]
+
+
+def _batches(items: list[_Group], size: int) -> Iterator[list[_Group]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _msearch(client: Elasticsearch, names: IndexNames, batch: list[_Pending]) -> list[Any]:
+def _msearch(client: Elasticsearch, index: str, batch: list[_Group]) -> list[Any]:
     lines: list[dict[str, Any]] = []
-    for pending in batch:
-        lines.extend(({}, pending.body))
+    for group in batch:
+        lines.extend(({}, group.body()))
     try:
-        responses: list[Any] = client.msearch(index=names.alias, searches=lines)["responses"]
+        responses: list[Any] = client.msearch(index=index, searches=lines)["responses"]
     except (TransportError, ApiError) as exc:
         raise SearchUnavailable(f"matching saved searches failed: {exc}") from exc
     return responses
 
 
-def _read(pending: _Pending, response: dict[str, Any], report: MatchReport) -> bool:
-    """Take one response's ids; True when a full page says there may be more."""
+def _read(group: _Group, response: dict[str, Any], report: MatchReport) -> bool:
+    """Take one response's matches; True when a full page says there may be more."""
     if "error" in response:
-        report.failures[pending.search_id] = str(response["error"])[:500]
+        for member in group.members:
+            report.failures[member.search_id] = str(response["error"])[:500]
         return False
     hits = response["hits"]["hits"]
-    pending.item_ids.extend(str(hit["_id"]) for hit in hits)
-    pending.pages += 1
+    for hit in hits:
+        for name in hit.get("matched_queries", ()):
+            group.found.setdefault(int(name), []).append(str(hit["_id"]))
+    group.pages += 1
     if len(hits) < PAGE:
         return False
-    if pending.pages >= MAX_PAGES:
-        pending.stopped_at = datetime.fromtimestamp(hits[-1]["sort"][0] / 1000, UTC)
+    if group.pages >= MAX_PAGES:
+        group.stopped_at = datetime.fromtimestamp(hits[-1]["sort"][0] / 1000, UTC)
         return False
-    pending.body["search_after"] = hits[-1]["sort"]
+    group.search_after = hits[-1]["sort"]
     return True
 
 
 def run_queries(
-    client: Elasticsearch, names: IndexNames, pending: list[_Pending], report: MatchReport
+    client: Elasticsearch, index: str, groups: list[_Group], report: MatchReport
 ) -> None:
-    """Every pending query to the end of its matches, in msearch batches."""
-    waiting = pending
+    """Every group to the end of its matches, in msearch batches, on `index`."""
+    waiting = groups
     while waiting:
-        more: list[_Pending] = []
+        more: list[_Group] = []
         for batch in _batches(waiting, MSEARCH_BATCH):
-            for item, response in zip(batch, _msearch(client, names, batch), strict=True):
-                if _read(item, response, report):
-                    more.append(item)
+            for group, response in zip(batch, _msearch(client, index, batch), strict=True):
+                if _read(group, response, report):
+                    more.append(group)
         waiting = more
 
 
@@ -161,24 +211,45 @@ def match_saved_searches(
 ) -> MatchReport:
     """Run every active saved search on the items indexed since its last check; new matches go
     to the outbox and each search's watermark moves to `now` (not for searches that failed; to
-    where reading stopped for one with more than PAGE * MAX_PAGES new matches)."""
+    where reading stopped for a group with more than PAGE * MAX_PAGES new matches). When nothing
+    was indexed since the oldest check, no search is sent at all."""
     searches = active_saved_searches(session)
-    viewers: dict[int, Viewer] = {}
-    pending = [_pending_for(session, saved, now, overlap, viewers) for saved in searches]
     report = MatchReport(searches=len(searches))
-    run_queries(client, names, pending, report)
-    done = [(s, q) for s, q in zip(searches, pending, strict=True) if s.id not in report.failures]
-    report.new_matches = record_matches(session, ((s.id, i) for s, q in done for i in q.item_ids))
-    for saved, query in done:
-        saved.last_checked = _watermark(saved, query, now)
+    if not searches:
+        return report
+    groups = grouped(session, searches, now, overlap)
+    since = min(saved.last_checked for saved in searches) - overlap
+    if _anything_new(client, names, since, now):
+        report.searched = True
+        run_queries(client, names.alias, groups, report)
+    stopped = {m.search_id: g.stopped_at for g in groups for m in g.members}
+    found = {search_id: ids for g in groups for search_id, ids in g.found.items()}
+    done = [saved for saved in searches if saved.id not in report.failures]
+    report.new_matches = record_matches(
+        session, ((saved.id, item) for saved in done for item in found.get(saved.id, ()))
+    )
+    for saved in done:
+        saved.last_checked = _watermark(saved, stopped[saved.id], now)
     return report
 
 
-def _watermark(saved: SavedSearch, query: _Pending, now: datetime) -> datetime:
+def _anything_new(
+    client: Elasticsearch, names: IndexNames, since: datetime, until: datetime
+) -> bool:
+    """Whether any document was indexed in [since, until]; True when the index cannot say (the
+    searches will then report what is wrong)."""
+    indexed, _ = alert_filters(since, until, since)
+    try:
+        return int(client.count(index=names.alias, query=indexed)["count"]) > 0
+    except (TransportError, ApiError):
+        return True
+
+
+def _watermark(saved: SavedSearch, stopped_at: datetime | None, now: datetime) -> datetime:
     """Where the next pass starts: where this one stopped reading, if that is progress; else now
     (more than PAGE * MAX_PAGES matches indexed at one instant cannot be told apart by time)."""
-    if query.stopped_at is not None and query.stopped_at > saved.last_checked:
-        return query.stopped_at
+    if stopped_at is not None and stopped_at > saved.last_checked:
+        return stopped_at
     return now
 
 

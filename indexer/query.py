@@ -443,21 +443,65 @@ def _page(request: SearchRequest, body: dict[str, Any]) -> None:
         body["pit"] = {"id": request.pit_id, "keep_alive": PIT_KEEP_ALIVE}
 
 
-def build_search(request: SearchRequest, viewer: Viewer) -> dict[str, Any]:
-    """The Elasticsearch request body for a search page (without `index` when a PIT is set)."""
+@dataclass(frozen=True)
+class _Prepared:
+    """A search request read for one viewer: its parsed box, its picked facets, its query."""
+
+    request: SearchRequest
+    parsed: ParsedQuery
+    picked: dict[str, dict[str, Any]]
+    text: dict[str, Any]  # the box's text as a query, before recency
+    filters: list[dict[str, Any]]  # access, and the box's `in:` and `community:`
+
+    @property
+    def query(self) -> dict[str, Any]:
+        """What a hit must match and may be seen under, ranked with recency."""
+        return {"bool": {"must": [with_recency(self.text)], "filter": self.filters}}
+
+
+def _prepare(request: SearchRequest, viewer: Viewer) -> _Prepared:
     request = request.clamped()
     request = replace(request, communities=known_communities(request.communities, viewer))
     parsed = parse_query(request.text)
     parsed = replace(parsed, communities=known_communities(parsed.communities, viewer))
-    picked = facet_filters(request)
     filters = [*access_filters(viewer), *_box_filters(parsed)]
+    return _Prepared(request, parsed, facet_filters(request), text_query(parsed), filters)
+
+
+@dataclass(frozen=True)
+class Matching:
+    """What a hit of a search must match, unranked, in two parts: `text`, the words of the box,
+    the same query for everyone who typed them; `filters`, the viewer's access, the scope and the
+    picked facets. A document matches when it matches `text` and every filter."""
+
+    text: dict[str, Any]
+    filters: tuple[dict[str, Any], ...]
+
+    @property
+    def query(self) -> dict[str, Any]:
+        return {"bool": {"must": [self.text], "filter": list(self.filters)}}
+
+
+def build_matching(request: SearchRequest, viewer: Viewer) -> Matching:
+    """What a hit of `request` must match, for `viewer`: the search page's query (without the
+    recency that only ranks) and the picked facets as filters. No page, sort, highlights or
+    facet counts: what counts and alerts replay."""
+    prepared = _prepare(request, viewer)
+    picked = [_all_filters(list(prepared.picked.values()))] if prepared.picked else []
+    return Matching(prepared.text, (*prepared.filters, *picked))
+
+
+def build_search(request: SearchRequest, viewer: Viewer) -> dict[str, Any]:
+    """The Elasticsearch request body for a search page (without `index` when a PIT is set)."""
+    prepared = _prepare(request, viewer)
+    request, parsed, picked = prepared.request, prepared.parsed, prepared.picked
     body: dict[str, Any] = {
-        "query": {"bool": {"must": [with_recency(text_query(parsed))], "filter": filters}},
+        "query": prepared.query,
         "size": request.size,
         "sort": _sort(request, not parsed.is_empty),
         "track_total_hits": True,
         "_source": {"excludes": ["text", "body", "suggest"]},
-        "highlight": _highlight(text_query(parsed)),
+        "highlight": _highlight(prepared.text),
         "aggs": facet_aggregations(picked, viewer),
     }
     if picked:
@@ -470,12 +514,7 @@ def build_search(request: SearchRequest, viewer: Viewer) -> dict[str, Any]:
 
 def build_count(request: SearchRequest, viewer: Viewer) -> dict[str, Any]:
     """How many hits `request` would have for `viewer`: the same query and filters, no page."""
-    body = build_search(replace(request, search_after=(), pit_id=""), viewer)
-    query: dict[str, Any] = body["query"]
-    post_filter = body.get("post_filter")
-    if post_filter:
-        query = {"bool": {"must": [query], "filter": [post_filter]}}
-    return {"query": query}
+    return {"query": build_matching(request, viewer).query}
 
 
 def build_prefix_suggest(prefix: str, viewer: Viewer, size: int = 8) -> dict[str, Any]:

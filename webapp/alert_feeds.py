@@ -109,7 +109,7 @@ def _feed_search(token: str) -> tuple[SavedSearch, Viewer]:
 @blueprint.get("/feeds/<token>.atom")
 def saved_search_atom(token: str) -> Response:
     saved, viewer = _feed_search(token)
-    request = replace(saved_request(db(), saved, viewer, FEED_SIZE), sort="newest")
+    request = replace(saved_request(saved, viewer, FEED_SIZE), sort="newest")
     self_url = url_for("feeds.saved_search_atom", token=token, _external=True)
     body = atom_feed(f"Mutual: {saved.name}", self_url, _hits(request, viewer), _now())
     return Response(body, mimetype="application/atom+xml", headers=_private())
@@ -118,7 +118,7 @@ def saved_search_atom(token: str) -> Response:
 @blueprint.get("/feeds/<token>.ics")
 def saved_search_calendar(token: str) -> Response:
     saved, viewer = _feed_search(token)
-    request = saved_request(db(), saved, viewer, CALENDAR_SIZE)
+    request = saved_request(saved, viewer, CALENDAR_SIZE)
     hits: list[Hit] = []
     if not request.kinds or "event" in request.kinds:
         request = replace(request, kinds=("event",), sort="event_date")

@@ -3,6 +3,7 @@ page, the JSON API and saved searches, so each means exactly what the page showe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -47,15 +48,22 @@ class Scope:
     choices: tuple[tuple[str, str], ...]  # (value, label) for the switch; empty for visitors
 
 
-def scope_of(args: MultiDict[str, str], viewer: Viewer, session: Session) -> Scope:
-    """Members search their own communities unless they switch; visitors search everything."""
-    chosen = tuple(args.getlist("community"))[:MAX_VALUES]
+def community_names(session: Session, viewer: Viewer) -> dict[str, str]:
+    """The names of the viewer's communities, by slug: the labels of the scope switch."""
     if not viewer.member_of:
-        return Scope(EVERYWHERE, chosen, chosen, ())
+        return {}
     rows = session.execute(
         select(Community.slug, Community.name).where(Community.slug.in_(viewer.member_of))
     )
-    names = {slug: name for slug, name in rows}
+    return {slug: name for slug, name in rows}
+
+
+def scope_of(args: MultiDict[str, str], viewer: Viewer, names: Mapping[str, str]) -> Scope:
+    """Members search their own communities unless they switch; visitors search everything.
+    `names` labels the switch (community_names); a slug without a name is its own label."""
+    chosen = tuple(args.getlist("community"))[:MAX_VALUES]
+    if not viewer.member_of:
+        return Scope(EVERYWHERE, chosen, chosen, ())
     choices = (
         (MINE, "All my communities"),
         *((slug, names.get(slug, slug)) for slug in viewer.member_of),

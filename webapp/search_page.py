@@ -13,7 +13,7 @@ from indexer.query import SearchRequest, Viewer
 from indexer.search import SearchResults, open_point_in_time, search
 from webapp.db import db
 from webapp.login import current_viewer, signed_in_user
-from webapp.search_args import args_of, request_from_args, scope_of
+from webapp.search_args import args_of, community_names, request_from_args, scope_of
 from webapp.search_view_model import chips, facet_groups, href, next_href, sort_links
 from webapp.services import services
 
@@ -49,7 +49,7 @@ def _has_communities() -> bool:
 @blueprint.get("/")
 def search_view() -> tuple[str, int] | str:
     viewer = current_viewer()
-    scope = scope_of(request.args, viewer, db())
+    scope = scope_of(request.args, viewer, community_names(db(), viewer))
     search_request = request_from_args(request.args, scope, services().settings.page_size)
     links = args_of(search_request, scope)
     try:

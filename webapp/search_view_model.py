@@ -42,22 +42,32 @@ class FacetGroup:
     links: tuple[FacetLink, ...]
 
 
+Pairs = list[tuple[str, str]]  # URL parameters in order, as MultiDict.items(multi=True) gives
+
+
 def href(args: MultiDict[str, str]) -> str:
-    query = urlencode(list(args.items(multi=True)))
+    return _href(list(args.items(multi=True)))
+
+
+def _href(pairs: Pairs) -> str:
+    query = urlencode(pairs)
     return f"?{query}" if query else "?"
 
 
-def toggled(args: MultiDict[str, str], param: str, value: str) -> MultiDict[str, str]:
-    """`args` with `value` of `param` removed if present, else added (replacing a single one)."""
-    changed = args.deepcopy()
-    values = changed.getlist(param)
-    if value in values:
-        changed.setlist(param, [v for v in values if v != value])
-    elif param in SINGLE_VALUED:
-        changed.setlist(param, [value])
-    else:
-        changed.add(param, value)
-    return changed
+def toggled(pairs: Pairs, param: str, value: str) -> Pairs:
+    """`pairs` with `value` of `param` removed if present, else added (replacing a single one),
+    in the order a MultiDict would keep them: a new value after the others of its parameter.
+    Lists rather than MultiDict copies: the page builds one link per facet value."""
+    if (param, value) in pairs:
+        return [pair for pair in pairs if pair != (param, value)]
+    at = [n for n, (name, _) in enumerate(pairs) if name == param]
+    if not at:
+        return [*pairs, (param, value)]
+    if param in SINGLE_VALUED:
+        kept = [pair for pair in pairs if pair[0] != param]
+        kept.insert(at[0], (param, value))
+        return kept
+    return [*pairs[: at[-1] + 1], (param, value), *pairs[at[-1] + 1 :]]
 
 
 def facet_groups(
@@ -66,6 +76,7 @@ def facet_groups(
     """The facets that have values, each value a link; `labels` renames values (community
     slugs to names)."""
     groups = []
+    pairs = list(args.items(multi=True))
     for name, (param, heading) in FACET_PARAMS.items():
         values = facets.get(name, ())
         if not values:
@@ -76,7 +87,7 @@ def facet_groups(
                 names.get(v.value, v.label),
                 v.count,
                 v.selected,
-                href(toggled(args, param, v.value)),
+                _href(toggled(pairs, param, v.value)),
             )
             for v in values
         )
