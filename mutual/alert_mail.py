@@ -11,25 +11,16 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from catalog.models import SavedSearch
 from indexer.search import Hit
-from mutual.errors import MutualError
 from mutual.mail import compose
+from mutual.secret_key import secret_key
 from mutual.settings import Settings
 
 UNSUBSCRIBE_SALT = "mutual-alert-unsubscribe"
 ELSEWHERE = "Public listings"  # items no community of the owner's carried (a public board)
 
 
-class AlertKeyMissing(MutualError):
-    """Alert e-mails need MUTUAL_SECRET_KEY: their unsubscribe links are signed with it."""
-
-
 def _serializer(settings: Settings) -> URLSafeSerializer:
-    if not settings.secret_key:
-        raise AlertKeyMissing(
-            "alert e-mails need MUTUAL_SECRET_KEY (the same for `mutual serve` and `mutual "
-            "alerts run`): their unsubscribe links are signed with it"
-        )
-    return URLSafeSerializer(settings.secret_key, salt=UNSUBSCRIBE_SALT)
+    return URLSafeSerializer(secret_key(settings), salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_token(settings: Settings, saved: SavedSearch) -> str:
@@ -40,7 +31,7 @@ def read_unsubscribe_token(settings: Settings, token: str) -> tuple[int, int] | 
     """(saved search id, owner id) of a token `unsubscribe_token` made; None for a forgery."""
     try:
         value = _serializer(settings).loads(token[:500])
-    except (BadSignature, AlertKeyMissing):
+    except BadSignature:
         return None
     if not (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)):
         return None

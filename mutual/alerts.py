@@ -33,15 +33,16 @@ from indexer.client import make_client
 from indexer.names import IndexNames
 from indexer.search import Hit
 from indexer.viewers import viewer_for
-from mutual.alert_mail import AlertKeyMissing, compose_alert
+from mutual.alert_mail import compose_alert
 from mutual.mail import MailFailed, MailNotConfigured, send
+from mutual.secret_key import SecretKeyUnreadable
 from mutual.settings import Settings
 from mutual.webhooks import WebhookCall, WebhookFailed, post_webhook
 
 # Tests only: exit at once after the mail server accepted a message, before it is recorded.
 CRASH_AFTER_SEND_ENV = "MUTUAL_TEST_EXIT_AFTER_SEND"
 CRASH_EXIT_CODE = 70
-SEND_ERRORS = (MailFailed, MailNotConfigured, AlertKeyMissing, WebhookFailed)
+SEND_ERRORS = (MailFailed, MailNotConfigured, SecretKeyUnreadable, WebhookFailed)
 
 
 @dataclass

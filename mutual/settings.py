@@ -97,7 +97,10 @@ class Settings:
     web_host: str = _setting("127.0.0.1", "Address `mutual serve` listens on.")
     web_port: int = _setting(8000, "Port `mutual serve` listens on.")
     secret_key: str = _setting(
-        "", "Key signing web sessions. Empty: a random key per process.", secret=True
+        "",
+        "Key signing sessions, reset and unsubscribe links; the same on every machine. Empty: a "
+        "random key made once and kept in DATA_DIR/secret_key.",
+        secret=True,
     )
     page_size: int = _setting(20, "Results per search page.")
     public_url: str = _setting(

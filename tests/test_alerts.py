@@ -213,6 +213,11 @@ def test_feeds_show_only_what_the_owner_may_see_now(catalog: Settings) -> None:
     _leave(world, "circle")
     assert titles() == ({"Budget Analyst", "Spring Mixer"}, {"Spring Mixer"}, {"Spring Mixer"})
     assert client.get("/feeds/not-a-token.atom").status_code == 404
+    # The feed names itself at the public address, not at whatever host the request used.
+    atom = feedparser.parse(client.get(f"/feeds/{token}.atom").data)
+    self_links = [link.href for link in atom.feed.links if link.rel == "self"]
+    assert self_links == [f"{catalog.public_url.rstrip('/')}/feeds/{token}.atom"]
+    assert not catalog.public_url.startswith("http://localhost")
     old = token
     token, _ = _feed_tokens(world, search_id)  # a new address ends the old one
     assert client.get(f"/feeds/{old}.atom").status_code == 404
@@ -280,7 +285,7 @@ def test_failed_deliveries_are_retried_with_backoff_and_shown(catalog: Settings)
     client = create_app(catalog, {"TESTING": True, "SECRET_KEY": "k"}).test_client()
     assert sign_in(client, OWNER).status_code == 302
     page = client.get("/alerts").get_data(as_text=True)
-    assert "MUTUAL_SECRET_KEY" in page, page  # the reason, shown to the person
+    assert "set MUTUAL_SMTP_HOST" in page, page  # the reason, shown to the person
 
 
 def test_a_sender_killed_after_smtp_accepted_sends_at_most_one_duplicate(

@@ -5,25 +5,21 @@ deliveries; and nobody but the operator gets in."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 
 from flask.testing import FlaskClient
 from parsel import Selector
-from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from catalog.accounts import add_user
 from catalog.communities import add_community
-from catalog.db import make_engine, session_factory, transaction
 from catalog.fetch_history import KEEP_PER_SOURCE, recent_attempts, record_attempt
 from catalog.sources import add_source, get_source
 from mutual.alerts import run_alerts
 from mutual.local_site import LocalSite
 from mutual.settings import Settings
 from tests.alert_world import build_alert_world, job, webhook_receiver
-from tests.helpers import run_mutual
+from tests.helpers import catalog_session, run_mutual
 from tests.web import PASSWORD, sign_in
 from webapp import create_app
 
@@ -32,20 +28,10 @@ OUTSIDER = "outsider@example.org"
 GONE = "/association/gone.rss"
 
 
-@contextmanager
-def _catalog(settings: Settings) -> Iterator[Session]:
-    engine = make_engine(settings.resolved_database_url)
-    try:
-        with transaction(session_factory(engine)) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
 def _world(settings: Settings, site: LocalSite) -> tuple[int, int]:
     """A healthy feed and one whose URL answers 404, plus the operator and an outsider;
     returns (healthy id, broken id)."""
-    with _catalog(settings) as session:
+    with catalog_session(settings) as session:
         add_community(session, "Society of Healthcare Accountants", slug="shca")
         healthy = add_source(session, "shca", f"{site.base_url}/alumni/jobs.atom", title="Jobs")
         broken = add_source(session, "shca", f"{site.base_url}{GONE}", title="Old careers")
@@ -87,7 +73,7 @@ def test_each_fetch_is_recorded_in_the_crawl_history(catalog: Settings, site: Lo
     healthy, broken = _world(catalog, site)
     run_mutual(catalog, "crawl", check=False)
     run_mutual(catalog, "crawl", "--all", check=False)  # the feed answers 304 this time
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         good = recent_attempts(session, healthy)
         bad = recent_attempts(session, broken)
     assert [a.outcome for a in good] == ["not_modified", "ok"]
@@ -108,14 +94,14 @@ def test_each_fetch_is_recorded_in_the_crawl_history(catalog: Settings, site: Lo
 
 
 def test_the_history_keeps_the_newest_attempts_per_source(catalog: Settings) -> None:
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         add_community(session, "Guild", slug="guild")
         one = add_source(session, "guild", "https://guild.example/a.rss").id
         other = add_source(session, "guild", "https://guild.example/b.rss").id
         record_attempt(session, other, "ok", http_status=200)
         for n in range(KEEP_PER_SOURCE + 5):
             record_attempt(session, one, "failed", error=f"attempt {n} " + "x" * 3000)
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         kept = recent_attempts(session, one, limit=1000)
         assert len(kept) == KEEP_PER_SOURCE
         assert kept[0].error and kept[0].error.startswith(f"attempt {KEEP_PER_SOURCE + 4} ")
@@ -162,7 +148,7 @@ def test_retry_now_makes_a_backed_off_source_due_for_the_next_crawl(
     retried = _press(client, "/operator", f"/operator/sources/{broken}/retry")
     assert retried.status_code == 302
     assert f"Source #{broken} is due now" in client.get("/operator").get_data(as_text=True)
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         assert get_source(session, broken).error_count == 1  # its failures are kept
     assert "1 fetched" in run_mutual(catalog, "crawl").stdout
     assert _fetches(site, GONE) == 2
@@ -191,7 +177,7 @@ def test_pause_stops_fetching_and_resume_brings_the_source_back(
 
 def test_failed_alert_deliveries_are_listed(catalog: Settings) -> None:
     world = build_alert_world(catalog)
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         add_user(session, OPERATOR, PASSWORD, admin=True)
     with webhook_receiver() as receiver:
         receiver.status = 500
@@ -206,7 +192,7 @@ def test_failed_alert_deliveries_are_listed(catalog: Settings) -> None:
     assert _text(webhook, "td.delivery-attempts") == "1"
     assert "500" in _text(webhook, "td.source-error")
     assert webhook.css("td.delivery-next time::attr(datetime)").get()
-    assert "MUTUAL_SECRET_KEY" in _text(rows["email"], "td.source-error")
+    assert "set MUTUAL_SMTP_HOST" in _text(rows["email"], "td.source-error")
 
 
 def test_only_the_operator_gets_in(catalog: Settings, site: LocalSite) -> None:
@@ -228,5 +214,5 @@ def test_only_the_operator_gets_in(catalog: Settings, site: LocalSite) -> None:
     pause = outsider.post(f"/operator/sources/{healthy}/pause", data={"csrf_token": token})
     assert pause.status_code == 403
     assert anonymous.post(f"/operator/sources/{healthy}/pause").status_code in (302, 400)
-    with _catalog(catalog) as session:
+    with catalog_session(catalog) as session:
         assert not get_source(session, healthy).paused

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from flask import Flask, Response
@@ -11,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from catalog.db import make_engine
 from indexer.client import make_client
 from indexer.names import IndexNames
+from mutual.secret_key import secret_key
 from mutual.settings import Settings, load_settings
 from webapp import (
     accounts_pages,
@@ -48,7 +48,7 @@ def create_app(
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=settings.secret_key or secrets.token_hex(32),
+        SECRET_KEY=secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, url_for
+from flask import Blueprint, Response, abort
 from icalendar import Calendar
 
 from catalog.models import SavedSearch
@@ -25,6 +25,7 @@ from indexer.viewers import viewer_for
 from webapp.db import db
 from webapp.event_times import instant
 from webapp.item_ics import EventFields, day_or_time, vevent
+from webapp.public_links import public_url_for
 from webapp.services import services
 
 blueprint = Blueprint("feeds", __name__)
@@ -110,7 +111,7 @@ def _feed_search(token: str) -> tuple[SavedSearch, Viewer]:
 def saved_search_atom(token: str) -> Response:
     saved, viewer = _feed_search(token)
     request = replace(saved_request(saved, viewer, FEED_SIZE), sort="newest")
-    self_url = url_for("feeds.saved_search_atom", token=token, _external=True)
+    self_url = public_url_for("feeds.saved_search_atom", token=token)
     body = atom_feed(f"Mutual: {saved.name}", self_url, _hits(request, viewer), _now())
     return Response(body, mimetype="application/atom+xml", headers=_private())
 

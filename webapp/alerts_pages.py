@@ -34,6 +34,7 @@ from webapp.alert_forms import SavedSearchForm, SaveSearchForm
 from webapp.db import db
 from webapp.forms import EmptyForm
 from webapp.login import current_viewer, required_user, signin_required
+from webapp.public_links import public_url_for
 from webapp.services import services
 
 blueprint = Blueprint("alerts", __name__)
@@ -53,8 +54,8 @@ def _owned(search_id: int) -> SavedSearch:
 
 
 def _feed_links(token: str) -> str:
-    atom = url_for("feeds.saved_search_atom", token=token, _external=True)
-    ics = url_for("feeds.saved_search_calendar", token=token, _external=True)
+    atom = public_url_for("feeds.saved_search_atom", token=token)
+    ics = public_url_for("feeds.saved_search_calendar", token=token)
     return f"Your private feed: {atom} and calendar: {ics} (keep them to yourself)."
 
 
@@ -187,7 +188,7 @@ def regenerate_calendar() -> Response:
     if EmptyForm().validate_on_submit():
         token = new_calendar_token(db(), required_user().id)
         db().commit()
-        link = url_for("feeds.upcoming_calendar", token=token, _external=True)
+        link = public_url_for("feeds.upcoming_calendar", token=token)
         flash(f"Your calendar of your communities' events: {link} (any older address is off).")
     return redirect(url_for("alerts.alerts_view"))
 
