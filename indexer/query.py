@@ -15,6 +15,7 @@ be on the collapse field) and would fold every document without a cluster_id int
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from indexer.documents import PUBLIC
@@ -491,24 +492,67 @@ def build_matching(request: SearchRequest, viewer: Viewer) -> Matching:
     return Matching(prepared.text, (*prepared.filters, *picked))
 
 
-def build_search(request: SearchRequest, viewer: Viewer) -> dict[str, Any]:
-    """The Elasticsearch request body for a search page (without `index` when a PIT is set)."""
+@dataclass(frozen=True)
+class PageBodies:
+    """A search page's two requests, sent together (msearch): the hits, and the facet counts.
+
+    The facet counts ask for no hits, score nothing and read no clock, so Elasticsearch's shard
+    request cache answers a repeated one (the browse page, a popular search) until the index
+    next changes; the hits' body carries the highlights, the sort and the page."""
+
+    hits: dict[str, Any]
+    facets: dict[str, Any]
+
+
+def build_search(request: SearchRequest, viewer: Viewer, now: datetime | None = None) -> PageBodies:
+    """The Elasticsearch request bodies for a search page (without `index` when a PIT is set).
+    With `now`, dates are anchored at its hour rather than read from the node's clock."""
     prepared = _prepare(request, viewer)
     request, parsed, picked = prepared.request, prepared.parsed, prepared.picked
-    body: dict[str, Any] = {
+    hits: dict[str, Any] = {
         "query": prepared.query,
         "size": request.size,
         "sort": _sort(request, not parsed.is_empty),
         "track_total_hits": True,
         "_source": {"excludes": ["text", "body", "suggest"]},
         "highlight": _highlight(prepared.text),
-        "aggs": facet_aggregations(picked, viewer),
     }
     if picked:
-        body["post_filter"] = _all_filters(list(picked.values()))
+        hits["post_filter"] = _all_filters(list(picked.values()))
     if parsed.free_text:
-        body["suggest"] = did_you_mean(parsed.free_text[:200])
-    _page(request, body)
+        hits["suggest"] = did_you_mean(parsed.free_text[:200])
+    _page(request, hits)
+    facets: dict[str, Any] = {
+        "query": {"bool": {"filter": [prepared.text, *prepared.filters]}},
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": facet_aggregations(picked, viewer),
+    }
+    if request.pit_id:
+        facets["pit"] = hits["pit"]
+    if now is None:
+        return PageBodies(hits, facets)
+    anchor = now.astimezone(UTC).strftime("%Y-%m-%dT%H:00:00Z")
+    return PageBodies(anchored(hits, anchor), anchored(facets, anchor))
+
+
+DATE_MATH_KEYS = frozenset({"gte", "gt", "lte", "lt", "origin"})
+
+
+def anchored(body: Any, anchor: str) -> Any:
+    """`body` with every date-math bound or decay origin that reads "now" anchored at `anchor`
+    ("now-1d/h" -> "<anchor>||-1d/h"). Every "now" here is rounded to the hour or the day, so
+    an anchor at the start of the current hour means the same instants, and a request that
+    reads no clock may be answered from Elasticsearch's request cache."""
+    if isinstance(body, dict):
+        return {
+            key: f"{anchor}||{value[3:]}"
+            if key in DATE_MATH_KEYS and isinstance(value, str) and value.startswith("now")
+            else anchored(value, anchor)
+            for key, value in body.items()
+        }
+    if isinstance(body, list):
+        return [anchored(value, anchor) for value in body]
     return body
 
 

@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
@@ -17,6 +18,7 @@ from indexer.query import (
     FACETS,
     NO_COMMUNITY,
     PIT_KEEP_ALIVE,
+    PageBodies,
     SearchRequest,
     Viewer,
     build_count,
@@ -162,12 +164,26 @@ def close_point_in_time(client: Elasticsearch, pit_id: str) -> None:
         raise SearchUnavailable(f"search failed: {exc}") from exc
 
 
-def _run(client: Elasticsearch, names: IndexNames, body: dict[str, Any]) -> dict[str, Any]:
-    """One search; a body with a point in time names no index (Elasticsearch refuses both)."""
-    index = None if "pit" in body else names.alias
-    response = client.search(index=index, **body)
-    result: dict[str, Any] = response.body
-    return result
+class _NothingIndexed(Exception):
+    """The index does not exist yet: no sync has run."""
+
+
+def _run(
+    client: Elasticsearch, names: IndexNames, bodies: PageBodies
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The hits and the facet counts in one msearch; a body with a point in time names no index
+    (Elasticsearch refuses both)."""
+    lines: list[dict[str, Any]] = []
+    for body in (bodies.hits, bodies.facets):
+        lines.extend(({} if "pit" in body else {"index": names.alias}, body))
+    responses = client.msearch(searches=lines).body["responses"]
+    for response in responses:
+        error = response.get("error")
+        if isinstance(error, dict) and error.get("type") == "index_not_found_exception":
+            raise _NothingIndexed
+        if error:
+            raise SearchUnavailable(f"search failed: {str(error)[:500]}")
+    return responses[0], responses[1]
 
 
 def search(
@@ -176,19 +192,19 @@ def search(
     request = request.clamped()
     request = replace(request, communities=known_communities(request.communities, viewer))
     try:
-        body = _run(client, names, build_search(request, viewer))
-    except NotFoundError:
+        body, counts = _run(client, names, build_search(request, viewer, datetime.now(UTC)))
+    except (NotFoundError, _NothingIndexed):
         return SearchResults(request, 0, (), 0, (), facets={})  # nothing indexed yet
     except (TransportError, ApiError) as exc:
         raise SearchUnavailable(f"search failed: {exc}") from exc
     total = int(body["hits"]["total"]["value"])
     raw_hits = body["hits"]["hits"]
-    facets = _facets(body.get("aggregations", {}), request)
+    facets = _facets(counts.get("aggregations", {}), request)
     return SearchResults(
         request=request,
         total=total,
         hits=tuple(hit_from_document(raw, viewer.hidden) for raw in raw_hits),
-        took_ms=int(body.get("took", 0)),
+        took_ms=max(int(body.get("took", 0)), int(counts.get("took", 0))),
         community_counts=tuple((v.value, v.count) for v in facets.get("community", ())),
         facets=facets,
         suggestion=_suggestion(client, names, request, viewer, body, total),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -137,7 +138,8 @@ def test_the_box_is_capped_in_length_and_clauses() -> None:
 def test_hostile_input_never_raises_and_builds_only_structured_queries(hostile: str) -> None:
     parsed = parse_query(hostile)
     assert len(hostile[:MAX_QUERY_LENGTH]) >= len(parsed.free_text[:MAX_QUERY_LENGTH])
-    keys = set(_all_keys(build_search(SearchRequest(text=hostile), Viewer())))
+    bodies = build_search(SearchRequest(text=hostile), Viewer())
+    keys = set(_all_keys(bodies.hits)) | set(_all_keys(bodies.facets))
     assert not keys & {"query_string", "simple_query_string", "regexp", "wildcard", "script"}
 
 
@@ -196,7 +198,7 @@ def _all_keys(value: object) -> list[str]:
 
 
 def test_fuzziness_only_on_text_fields() -> None:
-    body = build_search(SearchRequest(text="controler oakland"), Viewer())
+    body = build_search(SearchRequest(text="controler oakland"), Viewer()).hits
     fuzzy = [
         clause
         for clause in _clauses(body["query"])
@@ -219,15 +221,18 @@ def _clauses(value: object) -> list[object]:
 def test_access_and_status_stay_in_the_main_query_filter() -> None:
     viewer = Viewer(member_of=("chicago-alumni",))
     request = SearchRequest(text="finance", kinds=("job",), remote=("remote",), salary_band="100k")
-    body = build_search(request, viewer)
+    bodies = build_search(request, viewer)
+    body = bodies.hits
     assert visibility_filter(viewer) in body["query"]["bool"]["filter"]
     assert {"term": {"status": "active"}} in body["query"]["bool"]["filter"]
     assert "visibility" not in json.dumps(body["post_filter"])
-    assert "visibility" not in json.dumps(body["aggs"])  # the aggregations run inside the query
+    # The facet counts run inside the same query and access filter, never beside them.
+    assert visibility_filter(viewer) in bodies.facets["query"]["bool"]["filter"]
+    assert "visibility" not in json.dumps(bodies.facets["aggs"])
 
 
 def test_each_facet_is_counted_under_the_other_picks_only() -> None:
-    body = build_search(SearchRequest(kinds=("job",), remote=("remote",)), Viewer())
+    body = build_search(SearchRequest(kinds=("job",), remote=("remote",)), Viewer()).facets
     kind_filter = json.dumps(body["aggs"]["kind"]["filter"])
     remote_filter = json.dumps(body["aggs"]["remote"]["filter"])
     assert '"remote"' in kind_filter and '"kind"' not in kind_filter
@@ -244,15 +249,33 @@ def test_limits_on_page_size_query_length_and_choices() -> None:
 
 
 def test_search_after_replaces_from_and_a_pit_names_no_index() -> None:
-    body = build_search(SearchRequest(search_after=(1.5, "abc"), pit_id="p1"), Viewer())
+    bodies = build_search(SearchRequest(search_after=(1.5, "abc"), pit_id="p1"), Viewer())
+    body = bodies.hits
     assert "from" not in body and body["search_after"] == [1.5, "abc"]
-    assert body["pit"]["id"] == "p1"
+    assert body["pit"]["id"] == "p1" and bodies.facets["pit"]["id"] == "p1"
 
 
 @pytest.mark.parametrize("sort", ["relevance", "newest", "event_date"])
 def test_every_sort_ends_with_a_unique_tiebreak(sort: str) -> None:
-    body = build_search(SearchRequest(text="analyst", sort=sort), Viewer())
+    body = build_search(SearchRequest(text="analyst", sort=sort), Viewer()).hits
     assert body["sort"][-1] == {"id": "asc"}
+
+
+def test_a_page_reads_no_clock_so_its_facet_counts_can_be_cached() -> None:
+    """Dates are anchored at the start of the hour: the same instants as the node's own
+    rounded "now", and no "now" left for Elasticsearch to read."""
+    now = datetime(2026, 11, 26, 8, 41, 5, tzinfo=UTC)
+    request = SearchRequest(text="analyst", posted_within="day", upcoming="week")
+    bodies = build_search(request, Viewer(), now)
+    text = json.dumps([bodies.hits, bodies.facets])
+    assert '"now' not in text
+    assert '"2026-11-26T08:00:00Z||-1d/h"' in text  # posted within a day
+    assert '"2026-11-26T08:00:00Z||+7d/d"' in text  # upcoming this week
+    assert '"origin": "2026-11-26T08:00:00Z||/d"' in text  # recency
+    assert bodies.facets["size"] == 0 and "highlight" not in bodies.facets
+    # A visitor who types "now" still searches for "now".
+    typed = build_search(SearchRequest(text="nowhere now"), Viewer(), now)
+    assert "nowhere now" in json.dumps(typed.hits)
 
 
 def test_suggestions_and_single_items_use_the_access_filter() -> None:
