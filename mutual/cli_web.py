@@ -49,6 +49,7 @@ def demo(settings: Settings, site_port: int, port: int | None, no_serve: bool) -
     from indexer.names import IndexNames
     from indexer.sync import sync_index
     from mutual.demo import (
+        add_demo_member,
         configure_demo_site,
         demo_settings,
         load_demo_communities,
@@ -69,6 +70,7 @@ def demo(settings: Settings, site_port: int, port: int | None, no_serve: bool) -
     sessions = session_factory(engine)
     with transaction(sessions) as session:
         count = load_demo_communities(session, base_url, credentials_key=settings.credentials_key)
+        member, password = add_demo_member(session)
     click.echo(f"loaded {count} demo sources")
     report = run_crawl(settings, select_sources(settings, include_not_due=True), click.echo)
     click.echo(
@@ -79,6 +81,10 @@ def demo(settings: Settings, site_port: int, port: int | None, no_serve: bool) -
     reset_demo_index(client, IndexNames(settings.index_prefix))
     sync = sync_index(client, sessions, settings)
     click.echo(f"indexed {sync.indexed} items into {IndexNames(settings.index_prefix).alias}")
+    click.echo(
+        f"sign in as {member} with the password {password} to see the member-only listings "
+        "and My communities as a member of every demo community"
+    )
     if report.failed or sync.errors:
         raise click.exceptions.Exit(exits.PARTIAL)
     if no_serve:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from elasticsearch import Elasticsearch
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from catalog.accounts import add_user
 from catalog.manifest import import_manifest, read_manifest
+from catalog.memberships import add_member
+from catalog.models import Community
 from indexer.names import IndexNames
 from mutual.errors import MutualError
 from mutual.local_site import LocalSite
@@ -20,6 +25,7 @@ DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
 # public, it protects nothing but the demo's own throw-away catalog (DATA_DIR/demo), whose
 # credentials are themselves the demo site's published ones (demo/communities.toml).
 DEMO_CREDENTIALS_KEY = "mutual-demo-key-protects-only-the-demo-catalog"
+DEMO_MEMBER = "member@demo.mutual.test"  # .test: a name reserved for tests and examples
 
 
 class DemoMissing(MutualError):
@@ -71,6 +77,17 @@ def load_demo_communities(
         substitutions={"{base}": base_url},
     )
     return report.sources_added
+
+
+def add_demo_member(session: Session) -> tuple[str, str]:
+    """An account that belongs to every demo community, so a first look shows the member-only
+    listings and "My communities" too; returns (e-mail, password). The password is drawn anew on
+    each run: the demo may be served beyond this machine (MUTUAL_WEB_HOST)."""
+    password = secrets.token_urlsafe(12)
+    user = add_user(session, DEMO_MEMBER, password, display_name="Demo member")
+    for community in session.scalars(select(Community)):
+        add_member(session, user, community)
+    return user.email, password
 
 
 def reset_demo_index(client: Elasticsearch, names: IndexNames) -> None:

@@ -5,9 +5,12 @@ is there, while cancelled, expired and member-only items stay out of an anonymou
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalog.credentials import AUTH_KINDS
@@ -17,14 +20,31 @@ from catalog.sources import ITEM_KINDS, SOURCE_KINDS
 from mutual.demo import demo_settings
 from mutual.settings import Settings
 from tests.helpers import run_mutual
+from tests.web import sign_in
+from webapp import create_app
+
+
+@dataclass(frozen=True)
+class Demo:
+    settings: Settings  # of the demo's own catalog and index
+    said: str  # what `mutual demo` printed
 
 
 @pytest.fixture
-def demo(settings: Settings) -> Settings:
-    """The demo crawled and indexed once; returns the settings of its own catalog and index."""
+def demo_run(settings: Settings) -> Demo:
+    """The demo crawled and indexed once."""
     result = run_mutual(settings, "demo", "--no-serve", "--site-port", "0")
     assert "(0 failed)" in result.stdout, result.stdout
-    return demo_settings(settings)
+    return Demo(demo_settings(settings), result.stdout)
+
+
+def _member_client(demo: Demo) -> FlaskClient:
+    """The web app signed in with the demo account `mutual demo` printed."""
+    found = re.search(r"sign in as (\S+) with the password (\S+) ", demo.said)
+    assert found, demo.said
+    client = create_app(demo.settings, {"TESTING": True}).test_client()
+    assert sign_in(client, found[1], found[2]).status_code == 302
+    return client
 
 
 def _json(settings: Settings, *args: str) -> Any:
@@ -65,8 +85,9 @@ def _member_items(settings: Settings) -> dict[str, str]:
 
 @pytest.mark.sqlite_only
 def test_the_demo_reads_every_kind_of_source_and_finds_what_users_search_for(
-    demo: Settings,
+    demo_run: Demo,
 ) -> None:
+    demo = demo_run.settings
     sources = _json(demo, "source", "list")
     broken = [s for s in sources if s["health"] != "ok" or s["last_error"] or s["items"] < 1]
     assert broken == []
@@ -99,3 +120,9 @@ def test_the_demo_reads_every_kind_of_source_and_finds_what_users_search_for(
     assert set(members.values()) == {"basic", "bearer", "cookie", "form"}
     assert not shown & set(members)
     assert not {h["title"] for h in _hits(demo, "compensation survey")} & set(members)
+
+    # The demo's member account, signed in with what the demo printed, sees them all.
+    client = _member_client(demo_run)
+    for title in members:
+        found = client.get("/api/search", query_string={"q": f'"{title}"', "size": 50})
+        assert title in [hit["title"] for hit in found.get_json()["hits"]], title
