@@ -321,8 +321,8 @@ def _filters_facet(filters: dict[str, dict[str, Any]]) -> dict[str, Any]:
 FACETS: dict[str, tuple[str, dict[str, Any]]] = {
     "kind": ("kinds", _terms_facet("kind", 3)),
     "community": ("communities", _terms_facet("communities", 50)),
-    "organisation": ("organisations", _terms_facet("organisation", 20)),
-    "location": ("locations", _terms_facet("city", 20)),
+    "organisation": ("organisations", _terms_facet("organisation", 10)),
+    "location": ("locations", _terms_facet("city", 10)),
     "remote": ("remote", _terms_facet("remote", 5)),
     "employment_type": ("employment_types", _terms_facet("employment_type", 10)),
     "salary_band": (

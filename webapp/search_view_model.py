@@ -49,8 +49,16 @@ def href(args: MultiDict[str, str]) -> str:
     return _href(list(args.items(multi=True)))
 
 
-def _href(pairs: Pairs) -> str:
-    query = urlencode(pairs)
+def _href(pairs: Pairs, encoded: dict[tuple[str, str], str] | None = None) -> str:
+    """`?` and the pairs as a query string; `encoded` keeps pairs already quoted, so the
+    page's seventy-odd facet links quote each parameter once rather than once per link."""
+    if encoded is None:
+        query = urlencode(pairs)
+    else:
+        for pair in pairs:
+            if pair not in encoded:
+                encoded[pair] = urlencode([pair])
+        query = "&".join(encoded[pair] for pair in pairs)
     return f"?{query}" if query else "?"
 
 
@@ -77,6 +85,7 @@ def facet_groups(
     slugs to names)."""
     groups = []
     pairs = list(args.items(multi=True))
+    encoded: dict[tuple[str, str], str] = {}
     for name, (param, heading) in FACET_PARAMS.items():
         values = facets.get(name, ())
         if not values:
@@ -87,7 +96,7 @@ def facet_groups(
                 names.get(v.value, v.label),
                 v.count,
                 v.selected,
-                _href(toggled(pairs, param, v.value)),
+                _href(toggled(pairs, param, v.value), encoded),
             )
             for v in values
         )

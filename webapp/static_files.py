@@ -22,23 +22,40 @@ def init_static_cache(app: Flask) -> None:
     # Per app (never module-level): (path, mtime, size) -> content hash, so a file is hashed
     # once per change, not once per page.
     app.extensions["mutual_static_hashes"] = {}
+    app.extensions["mutual_static_paths"] = {}
     app.url_defaults(_add_version)
     app.after_request(_cache_headers)
 
 
 def static_version(app: Flask, filename: str) -> str:
     """A short hash of the static file's content; "" when there is no such file."""
-    folder = Path(app.static_folder or "")
-    path = (folder / filename).resolve()
-    if not path.is_file() or not path.is_relative_to(folder.resolve()):
+    path = _static_file(app, filename)
+    try:
+        stat = path.stat() if path else None
+    except OSError:
+        stat = None
+    if path is None or stat is None:
         return ""
-    stat = path.stat()
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     hashes: dict[tuple[str, int, int], str] = app.extensions["mutual_static_hashes"]
     if key not in hashes:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         hashes[key] = digest[:HASH_LENGTH]
     return hashes[key]
+
+
+def _static_file(app: Flask, filename: str) -> Path | None:
+    """The static file's path, resolved once per name (a page links the same few files); a
+    name that is no file is not remembered, since any name can be asked for."""
+    paths: dict[str, Path] = app.extensions["mutual_static_paths"]
+    if filename in paths:
+        return paths[filename]
+    folder = Path(app.static_folder or "").resolve()
+    path = (folder / filename).resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        return None
+    paths[filename] = path
+    return path
 
 
 def _add_version(endpoint: str, values: dict[str, Any]) -> None:
