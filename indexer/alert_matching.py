@@ -109,8 +109,12 @@ def alert_filters(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Indexed in [since, until] and first seen after the search was saved (an old item that
     is merely edited is not news)."""
-    indexed = {"range": {"indexed_at": {"gte": since.isoformat(), "lte": until.isoformat()}}}
-    return indexed, {"range": {"first_seen": {"gte": saved_at.isoformat()}}}
+    fresh = {"range": {"first_seen": {"gte": saved_at.isoformat()}}}
+    return indexed_between(since, until), fresh
+
+
+def indexed_between(since: datetime, until: datetime) -> dict[str, Any]:
+    return {"range": {"indexed_at": {"gte": since.isoformat(), "lte": until.isoformat()}}}
 
 
 def alert_body(matching: Matching, filters: tuple[dict[str, Any], ...]) -> dict[str, Any]:
@@ -238,9 +242,9 @@ def _anything_new(
 ) -> bool:
     """Whether any document was indexed in [since, until]; True when the index cannot say (the
     searches will then report what is wrong)."""
-    indexed, _ = alert_filters(since, until, since)
     try:
-        return int(client.count(index=names.alias, query=indexed)["count"]) > 0
+        query = indexed_between(since, until)
+        return int(client.count(index=names.alias, query=query)["count"]) > 0
     except (TransportError, ApiError):
         return True
 

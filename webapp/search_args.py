@@ -49,11 +49,10 @@ class Scope:
 
 
 def community_names(session: Session, viewer: Viewer) -> dict[str, str]:
-    """The names of the viewer's communities, by slug: the labels of the scope switch."""
-    if not viewer.member_of:
-        return {}
+    """The names of the communities the viewer may know of, by slug (never a private one they
+    are not in): the labels of the scope switch and of the community facet."""
     rows = session.execute(
-        select(Community.slug, Community.name).where(Community.slug.in_(viewer.member_of))
+        select(Community.slug, Community.name).where(Community.slug.not_in(viewer.hidden))
     )
     return {slug: name for slug, name in rows}
 

@@ -34,14 +34,6 @@ def _run(search_request: SearchRequest, viewer: Viewer) -> SearchResults:
     return results
 
 
-def _community_names(viewer: Viewer) -> dict[str, str]:
-    """Names for the community facet: never those of private communities hidden from viewer."""
-    rows = db().execute(
-        select(Community.slug, Community.name).where(Community.slug.not_in(viewer.hidden))
-    )
-    return {slug: name for slug, name in rows}
-
-
 def _has_communities() -> bool:
     return db().scalar(select(Community.id).limit(1)) is not None
 
@@ -49,7 +41,8 @@ def _has_communities() -> bool:
 @blueprint.get("/")
 def search_view() -> tuple[str, int] | str:
     viewer = current_viewer()
-    scope = scope_of(request.args, viewer, community_names(db(), viewer))
+    known = community_names(db(), viewer)  # one read for the scope switch and the facet
+    scope = scope_of(request.args, viewer, known)
     search_request = request_from_args(request.args, scope, services().settings.page_size)
     links = args_of(search_request, scope)
     try:
@@ -57,7 +50,7 @@ def search_view() -> tuple[str, int] | str:
     except SearchUnavailable:
         page = render_template("unavailable.html", request_=search_request, scope=scope)
         return page, 503
-    groups = facet_groups(results.facets, links, {"community": _community_names(viewer)})
+    groups = facet_groups(results.facets, links, {"community": known})
     user = signed_in_user()
     return render_template(
         "search.html",
