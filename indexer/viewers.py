@@ -3,16 +3,51 @@ web app (every request) and alerts (every run) use, so leaving a community ends 
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import and_, literal, select
 from sqlalchemy.orm import Session
 
-from catalog.memberships import member_slugs
-from catalog.models import Community
+from catalog.memberships import ACTIVE
+from catalog.models import Community, Membership
 from indexer.query import Viewer
+
+
+@dataclass(frozen=True)
+class CatalogView:
+    """What one person may see, and the names of the communities they may know of by slug
+    (never a private one they are not in): the labels of the scope switch and the facets."""
+
+    viewer: Viewer
+    names: dict[str, str]
+
+
+def catalog_view(session: Session, user_id: int | None) -> CatalogView:
+    """The user's (None: an anonymous visitor's) view of the catalog, read in one query: a
+    search page asks for it on every request."""
+    columns = (Community.slug, Community.name, Community.visibility)
+    if user_id is None:
+        query = select(*columns, literal(False))
+    else:
+        active = and_(
+            Membership.community_id == Community.id,
+            Membership.user_id == user_id,
+            Membership.status == ACTIVE,
+        )
+        query = select(*columns, Membership.user_id.is_not(None)).outerjoin(Membership, active)
+    rows = session.execute(query).all()
+    member_of = tuple(sorted(slug for slug, _, _, is_member in rows if is_member))
+    hidden = tuple(
+        sorted(
+            slug
+            for slug, _, visibility, is_member in rows
+            if visibility == "private" and not is_member
+        )
+    )
+    names = {slug: name for slug, name, _, _ in rows if slug not in hidden}
+    return CatalogView(Viewer(member_of=member_of, hidden=hidden), names)
 
 
 def viewer_for(session: Session, user_id: int | None) -> Viewer:
     """What the user (None: an anonymous visitor) may see and which communities they may know."""
-    member_of = member_slugs(session, user_id) if user_id is not None else ()
-    private = session.scalars(select(Community.slug).where(Community.visibility == "private"))
-    return Viewer(member_of=member_of, hidden=tuple(sorted(set(private) - set(member_of))))
+    return catalog_view(session, user_id).viewer

@@ -291,6 +291,18 @@ def test_highlights_are_html_encoded(corpus: Corpus) -> None:
     assert "<b>" not in str(hit.snippet_html)
 
 
+def test_marks_follow_what_each_field_was_searched_for(corpus: Corpus) -> None:
+    # A typed word is marked in the title and in the summary's snippet.
+    analyst = next(h for h in corpus.find("forecasting").hits if h.title.startswith("Senior"))
+    assert "<mark>forecasting</mark>" in str(analyst.snippet_html)
+    # A `title:` word is marked in the title; an `org:` name, which searched no title, is not.
+    tax = corpus.find("title:analyst org:baylight").hits[0]
+    assert str(tax.title_html) == "Tax <mark>Analyst</mark>"
+    # A synonym's phrase is marked where it was found; an excluded word names no hit.
+    cfo = corpus.find("cfo -vice").hits
+    assert [str(h.title_html) for h in cfo] == ["<mark>Chief Financial Officer</mark>"]
+
+
 def test_kind_specific_fields_reach_the_hit(corpus: Corpus) -> None:
     job = corpus.find('"VP Finance"').hits[0]
     assert job.salary and job.salary.min == 200_000 and job.salary.currency == "USD"

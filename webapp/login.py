@@ -18,7 +18,7 @@ from flask_login import AnonymousUserMixin, LoginManager, current_user, login_re
 from catalog.accounts import session_user
 from catalog.models import User
 from indexer.query import Viewer
-from indexer.viewers import viewer_for
+from indexer.viewers import CatalogView, catalog_view
 from webapp.db import db
 
 P = ParamSpec("P")
@@ -91,13 +91,19 @@ def required_user() -> User:
     return user
 
 
-def current_viewer() -> Viewer:
-    """What the person behind this request may see, from their memberships as they are now."""
-    if "viewer" not in g:
+def current_catalog_view() -> CatalogView:
+    """What the person behind this request may see, from their memberships as they are now,
+    and the names of the communities they may know of; read once per request."""
+    if "catalog_view" not in g:
         user = signed_in_user()
-        g.viewer = viewer_for(db(), user.id if user else None)
-    viewer: Viewer = g.viewer
-    return viewer
+        g.catalog_view = catalog_view(db(), user.id if user else None)
+    view: CatalogView = g.catalog_view
+    return view
+
+
+def current_viewer() -> Viewer:
+    """What the person behind this request may see (current_catalog_view's viewer)."""
+    return current_catalog_view().viewer
 
 
 def signin_required(view: Callable[P, R]) -> Callable[P, R]:

@@ -7,11 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from catalog.models import Community
 from indexer.query import MAX_QUERY_LENGTH, SearchRequest, Viewer
 from indexer.search import Cursor
 
@@ -48,18 +45,9 @@ class Scope:
     choices: tuple[tuple[str, str], ...]  # (value, label) for the switch; empty for visitors
 
 
-def community_names(session: Session, viewer: Viewer) -> dict[str, str]:
-    """The names of the communities the viewer may know of, by slug (never a private one they
-    are not in): the labels of the scope switch and of the community facet."""
-    rows = session.execute(
-        select(Community.slug, Community.name).where(Community.slug.not_in(viewer.hidden))
-    )
-    return {slug: name for slug, name in rows}
-
-
 def scope_of(args: MultiDict[str, str], viewer: Viewer, names: Mapping[str, str]) -> Scope:
     """Members search their own communities unless they switch; visitors search everything.
-    `names` labels the switch (community_names); a slug without a name is its own label."""
+    `names` labels the switch (CatalogView.names); a slug without a name is its own label."""
     chosen = tuple(args.getlist("community"))[:MAX_VALUES]
     if not viewer.member_of:
         return Scope(EVERYWHERE, chosen, chosen, ())

@@ -12,8 +12,8 @@ from indexer.client import SearchUnavailable
 from indexer.query import SearchRequest, Viewer
 from indexer.search import SearchResults, open_point_in_time, search
 from webapp.db import db
-from webapp.login import current_viewer, signed_in_user
-from webapp.search_args import args_of, community_names, request_from_args, scope_of
+from webapp.login import current_catalog_view, signed_in_user
+from webapp.search_args import args_of, request_from_args, scope_of
 from webapp.search_view_model import chips, facet_groups, href, next_href, sort_links
 from webapp.services import services
 
@@ -40,8 +40,8 @@ def _has_communities() -> bool:
 
 @blueprint.get("/")
 def search_view() -> tuple[str, int] | str:
-    viewer = current_viewer()
-    known = community_names(db(), viewer)  # one read for the scope switch and the facet
+    view = current_catalog_view()  # one read: the scope switch and facet labels too
+    viewer, known = view.viewer, view.names
     scope = scope_of(request.args, viewer, known)
     search_request = request_from_args(request.args, scope, services().settings.page_size)
     links = args_of(search_request, scope)
