@@ -52,8 +52,10 @@ RECENCY_WEIGHT = 0.5
 RECENCY_SCALE = "30d"
 
 SORTS = ("relevance", "newest", "event_date")
-POSTED_WITHIN = {"day": "now-1d/h", "week": "now-7d/d", "month": "now-30d/d"}
-UPCOMING = {"week": "now+7d/d", "month": "now+30d/d"}
+# Date math from the clock (`at`): rounded to the hour or the day, never to the millisecond.
+POSTED_WITHIN = {"day": "-1d/h", "week": "-7d/d", "month": "-30d/d"}
+UPCOMING = {"week": "+7d/d", "month": "+30d/d"}
+NODE_CLOCK = "now"  # Elasticsearch's own clock, read when the request runs
 ATTENDANCE = {"online": ("online", "mixed"), "in_person": ("in-person", "mixed")}
 SALARY_BANDS = {"50k": 50_000, "100k": 100_000, "150k": 150_000, "200k": 200_000}
 KINDS = ("job", "event", "resource")
@@ -245,23 +247,43 @@ def text_query(parsed: ParsedQuery) -> dict[str, Any]:
     return {"bool": query}
 
 
-def _recency_function(kind_filter: dict[str, Any], field: str, offset: str) -> dict[str, Any]:
+def clock_at(now: datetime | None) -> str:
+    """The clock a request's dates count from: `now` anchored at the start of its hour, or the
+    node's own clock when None. Every date here is rounded to the hour or the day, so the
+    anchor means the same instants as the node's clock, and a request that reads no clock may
+    be answered from Elasticsearch's request cache."""
+    if now is None:
+        return NODE_CLOCK
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:00:00Z")
+
+
+def at(clock: str, math: str) -> str:
+    """Date math counted from `clock` ("-7d/d" -> "now-7d/d" or "<anchor>||-7d/d")."""
+    return f"{clock}{math}" if clock == NODE_CLOCK else f"{clock}||{math}"
+
+
+def _recency_function(
+    kind_filter: dict[str, Any], field: str, offset: str, clock: str
+) -> dict[str, Any]:
     # From the start of today, not this millisecond: scores must not change between the pages
     # of one search, or search_after on _score would skip or repeat hits.
-    decay = {field: {"origin": "now/d", "scale": RECENCY_SCALE, "offset": offset, "decay": 0.5}}
+    origin = at(clock, "/d")
+    decay = {field: {"origin": origin, "scale": RECENCY_SCALE, "offset": offset, "decay": 0.5}}
     only = {"bool": {"filter": [kind_filter, {"exists": {"field": field}}]}}
     return {"filter": only, "exp": decay, "weight": RECENCY_WEIGHT}
 
 
-def with_recency(query: dict[str, Any]) -> dict[str, Any]:
+def with_recency(query: dict[str, Any], clock: str = NODE_CLOCK) -> dict[str, Any]:
     """`query` with its score gently raised for recent postings and soon-to-happen events."""
     return {
         "function_score": {
             "query": query,
             "functions": [
                 {"weight": 1},
-                _recency_function({"terms": {"kind": ["job", "resource"]}}, "published_at", "3d"),
-                _recency_function({"term": {"kind": "event"}}, "event.start", "7d"),
+                _recency_function(
+                    {"terms": {"kind": ["job", "resource"]}}, "published_at", "3d", clock
+                ),
+                _recency_function({"term": {"kind": "event"}}, "event.start", "7d", clock),
             ],
             "score_mode": "sum",
             "boost_mode": "multiply",
@@ -287,16 +309,16 @@ def _date_range(gte: str, lt: str | None = None) -> dict[str, Any]:
     return {"range": {"published_at": bounds}}
 
 
-def _posted_filter(within: str) -> dict[str, Any]:
+def _posted_filter(within: str, clock: str) -> dict[str, Any]:
     """Posted since: the posting date, or when Mutual first saw an item that had none."""
-    since = POSTED_WITHIN[within]
+    since = at(clock, POSTED_WITHIN[within])
     no_date = {"bool": {"must_not": {"exists": {"field": "published_at"}}}}
     first_seen = {"bool": {"filter": [no_date, {"range": {"first_seen": {"gte": since}}}]}}
     return {"bool": {"should": [_date_range(since), first_seen], "minimum_should_match": 1}}
 
 
-def _upcoming_filter(within: str) -> dict[str, Any]:
-    return {"range": {"event.start": {"gte": "now/d", "lt": UPCOMING[within]}}}
+def _upcoming_filter(within: str, clock: str) -> dict[str, Any]:
+    return {"range": {"event.start": {"gte": at(clock, "/d"), "lt": at(clock, UPCOMING[within])}}}
 
 
 def _salary_filter(band: str) -> dict[str, Any]:
@@ -317,28 +339,44 @@ def _filters_facet(filters: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {"filters": {"filters": filters}}
 
 
-# Facet name -> (the request attribute it reads, the aggregation that counts its values).
-FACETS: dict[str, tuple[str, dict[str, Any]]] = {
-    "kind": ("kinds", _terms_facet("kind", 3)),
-    "community": ("communities", _terms_facet("communities", 50)),
-    "organisation": ("organisations", _terms_facet("organisation", 10)),
-    "location": ("locations", _terms_facet("city", 10)),
-    "remote": ("remote", _terms_facet("remote", 5)),
-    "employment_type": ("employment_types", _terms_facet("employment_type", 10)),
-    "salary_band": (
-        "salary_band",
-        _filters_facet({band: _salary_filter(band) for band in SALARY_BANDS}),
-    ),
-    "posted_within": (
-        "posted_within",
-        _filters_facet({span: _posted_filter(span) for span in POSTED_WITHIN}),
-    ),
-    "upcoming": ("upcoming", _filters_facet({span: _upcoming_filter(span) for span in UPCOMING})),
-    "attendance": (
-        "attendance",
-        _filters_facet({mode: _attendance_filter(mode) for mode in ATTENDANCE}),
-    ),
+# Facet name -> the request attribute it reads. Order is the order facets are counted in.
+FACET_ATTRIBUTES = {
+    "kind": "kinds",
+    "community": "communities",
+    "organisation": "organisations",
+    "location": "locations",
+    "remote": "remote",
+    "employment_type": "employment_types",
+    "salary_band": "salary_band",
+    "posted_within": "posted_within",
+    "upcoming": "upcoming",
+    "attendance": "attendance",
 }
+# The values of each facet counted by filters, in the order they are shown.
+FILTER_FACET_VALUES: dict[str, tuple[str, ...]] = {
+    "salary_band": tuple(SALARY_BANDS),
+    "posted_within": tuple(POSTED_WITHIN),
+    "upcoming": tuple(UPCOMING),
+    "attendance": tuple(ATTENDANCE),
+}
+
+
+def facet_counters(clock: str) -> dict[str, dict[str, Any]]:
+    """Facet name -> the aggregation that counts its values, dates counted from `clock`."""
+    return {
+        "kind": _terms_facet("kind", 3),
+        "community": _terms_facet("communities", 50),
+        "organisation": _terms_facet("organisation", 10),
+        "location": _terms_facet("city", 10),
+        "remote": _terms_facet("remote", 5),
+        "employment_type": _terms_facet("employment_type", 10),
+        "salary_band": _filters_facet({band: _salary_filter(band) for band in SALARY_BANDS}),
+        "posted_within": _filters_facet({s: _posted_filter(s, clock) for s in POSTED_WITHIN}),
+        "upcoming": _filters_facet({span: _upcoming_filter(span, clock) for span in UPCOMING}),
+        "attendance": _filters_facet({m: _attendance_filter(m) for m in ATTENDANCE}),
+    }
+
+
 TERMS_FIELDS = {
     "kind": "kind",
     "community": "communities",
@@ -349,19 +387,19 @@ TERMS_FIELDS = {
 }
 
 
-def facet_filters(request: SearchRequest) -> dict[str, dict[str, Any]]:
+def facet_filters(request: SearchRequest, clock: str = NODE_CLOCK) -> dict[str, dict[str, Any]]:
     """The filter of each facet the user picked a value of, by facet name."""
     picked: dict[str, dict[str, Any]] = {}
     for name, field in TERMS_FIELDS.items():
-        values = getattr(request, FACETS[name][0])
+        values = getattr(request, FACET_ATTRIBUTES[name])
         if values:
             picked[name] = {"terms": {field: list(values)}}
     if request.salary_band:
         picked["salary_band"] = _salary_filter(request.salary_band)
     if request.posted_within:
-        picked["posted_within"] = _posted_filter(request.posted_within)
+        picked["posted_within"] = _posted_filter(request.posted_within, clock)
     if request.upcoming:
-        picked["upcoming"] = _upcoming_filter(request.upcoming)
+        picked["upcoming"] = _upcoming_filter(request.upcoming, clock)
     if request.attendance:
         picked["attendance"] = _attendance_filter(request.attendance)
     return picked
@@ -371,11 +409,13 @@ def _all_filters(filters: list[dict[str, Any]]) -> dict[str, Any]:
     return {"bool": {"filter": filters}} if filters else {"match_all": {}}
 
 
-def facet_aggregations(picked: dict[str, dict[str, Any]], viewer: Viewer) -> dict[str, Any]:
+def facet_aggregations(
+    picked: dict[str, dict[str, Any]], viewer: Viewer, clock: str = NODE_CLOCK
+) -> dict[str, Any]:
     """Each facet counted under every picked filter but its own, so values stay combinable;
     communities hidden from the viewer are never counted."""
     aggs: dict[str, Any] = {}
-    for name, (_, counter) in FACETS.items():
+    for name, counter in facet_counters(clock).items():
         others = [f for other, f in picked.items() if other != name]
         values = counter
         if name == "community" and viewer.hidden:
@@ -487,20 +527,22 @@ class _Prepared:
     picked: dict[str, dict[str, Any]]
     text: dict[str, Any]  # the box's text as a query, before recency
     filters: list[dict[str, Any]]  # access, and the box's `in:` and `community:`
+    clock: str  # what dates count from (clock_at)
 
     @property
     def query(self) -> dict[str, Any]:
         """What a hit must match and may be seen under, ranked with recency."""
-        return {"bool": {"must": [with_recency(self.text)], "filter": self.filters}}
+        return {"bool": {"must": [with_recency(self.text, self.clock)], "filter": self.filters}}
 
 
-def _prepare(request: SearchRequest, viewer: Viewer) -> _Prepared:
+def _prepare(request: SearchRequest, viewer: Viewer, clock: str = NODE_CLOCK) -> _Prepared:
     request = request.clamped()
     request = replace(request, communities=known_communities(request.communities, viewer))
     parsed = parse_query(request.text)
     parsed = replace(parsed, communities=known_communities(parsed.communities, viewer))
     filters = [*access_filters(viewer), *_box_filters(parsed)]
-    return _Prepared(request, parsed, facet_filters(request), text_query(parsed), filters)
+    picked = facet_filters(request, clock)
+    return _Prepared(request, parsed, picked, text_query(parsed), filters, clock)
 
 
 @dataclass(frozen=True)
@@ -541,7 +583,7 @@ class PageBodies:
 def build_search(request: SearchRequest, viewer: Viewer, now: datetime | None = None) -> PageBodies:
     """The Elasticsearch request bodies for a search page (without `index` when a PIT is set).
     With `now`, dates are anchored at its hour rather than read from the node's clock."""
-    prepared = _prepare(request, viewer)
+    prepared = _prepare(request, viewer, clock_at(now))
     request, parsed, picked = prepared.request, prepared.parsed, prepared.picked
     hits: dict[str, Any] = {
         "query": prepared.query,
@@ -560,34 +602,11 @@ def build_search(request: SearchRequest, viewer: Viewer, now: datetime | None = 
         "query": {"bool": {"filter": [prepared.text, *prepared.filters]}},
         "size": 0,
         "track_total_hits": False,
-        "aggs": facet_aggregations(picked, viewer),
+        "aggs": facet_aggregations(picked, viewer, prepared.clock),
     }
     if request.pit_id:
         facets["pit"] = hits["pit"]
-    if now is None:
-        return PageBodies(hits, facets)
-    anchor = now.astimezone(UTC).strftime("%Y-%m-%dT%H:00:00Z")
-    return PageBodies(anchored(hits, anchor), anchored(facets, anchor))
-
-
-DATE_MATH_KEYS = frozenset({"gte", "gt", "lte", "lt", "origin"})
-
-
-def anchored(body: Any, anchor: str) -> Any:
-    """`body` with every date-math bound or decay origin that reads "now" anchored at `anchor`
-    ("now-1d/h" -> "<anchor>||-1d/h"). Every "now" here is rounded to the hour or the day, so
-    an anchor at the start of the current hour means the same instants, and a request that
-    reads no clock may be answered from Elasticsearch's request cache."""
-    if isinstance(body, dict):
-        return {
-            key: f"{anchor}||{value[3:]}"
-            if key in DATE_MATH_KEYS and isinstance(value, str) and value.startswith("now")
-            else anchored(value, anchor)
-            for key, value in body.items()
-        }
-    if isinstance(body, list):
-        return [anchored(value, anchor) for value in body]
-    return body
+    return PageBodies(hits, facets)
 
 
 def build_count(request: SearchRequest, viewer: Viewer) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from markupsafe import Markup, escape
 from indexer.client import SearchUnavailable
 from indexer.names import IndexNames
 from indexer.query import (
-    FACETS,
+    FACET_ATTRIBUTES,
+    FILTER_FACET_VALUES,
     NO_COMMUNITY,
     PIT_KEEP_ALIVE,
     PageBodies,
@@ -221,7 +222,7 @@ def _next_cursor(
 
 
 def _selected(request: SearchRequest, name: str) -> tuple[str, ...]:
-    value = getattr(request, FACETS[name][0])
+    value = getattr(request, FACET_ATTRIBUTES[name])
     return tuple(value) if isinstance(value, tuple) else ((value,) if value else ())
 
 
@@ -231,7 +232,7 @@ def _facets(aggregations: dict[str, Any], request: SearchRequest) -> FacetMap:
     for name, agg in aggregations.items():
         buckets = agg.get("values", {}).get("buckets", [])
         if isinstance(buckets, dict):  # a `filters` aggregation: keyed, put in declared order
-            declared = FACETS[name][1]["filters"]["filters"]
+            declared = FILTER_FACET_VALUES[name]
             pairs = [(key, int(buckets[key]["doc_count"])) for key in declared if key in buckets]
         else:
             pairs = [(str(b["key"]), int(b["doc_count"])) for b in buckets]

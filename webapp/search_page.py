@@ -14,7 +14,7 @@ from indexer.search import SearchResults, open_point_in_time, search
 from webapp.db import db
 from webapp.login import current_catalog_view, signed_in_user
 from webapp.search_args import args_of, request_from_args, scope_of
-from webapp.search_view_model import chips, facet_groups, href, next_href, sort_links
+from webapp.search_view_model import chips, facet_groups, href, item_hrefs, next_href, sort_links
 from webapp.services import services
 
 blueprint = Blueprint("search", __name__)
@@ -56,6 +56,7 @@ def search_view() -> tuple[str, int] | str:
         "search.html",
         request_=search_request,
         results=results,
+        item_hrefs=item_hrefs(results.hits),
         scope=scope,
         groups=groups,
         chips=chips(groups),

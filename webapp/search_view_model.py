@@ -4,11 +4,12 @@ remove themselves, the chips of what is picked, sort choices and the next-page l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
+from flask import current_app, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.search import FacetMap, SearchResults
+from indexer.search import FacetMap, Hit, SearchResults
 
 # Facet name -> (URL parameter, heading). Order is the page's order.
 FACET_PARAMS: dict[str, tuple[str, str]] = {
@@ -126,3 +127,15 @@ def next_href(args: MultiDict[str, str], results: SearchResults) -> str | None:
     changed.setlist("after", [results.next_cursor.encode()])
     changed.setlist("page", [str(results.request.page + 1)])
     return href(changed)
+
+
+ID_SLOT = "ITEM-ID"  # stands for an item id in a URL built once; needs no quoting
+
+
+def item_hrefs(hits: tuple[Hit, ...]) -> dict[str, str]:
+    """Each card's link, by item id: its detail page, or the original where the app serves no
+    detail pages. The route is built once a page (url_for costs as much as the rest of a card)."""
+    if "items.item_page" not in current_app.view_functions:
+        return {hit.id: hit.url for hit in hits}
+    pattern = url_for("items.item_page", item_id=ID_SLOT)
+    return {hit.id: pattern.replace(ID_SLOT, quote(hit.id, safe="")) for hit in hits}
