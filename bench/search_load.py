@@ -233,7 +233,7 @@ def get_status(url: str) -> int:
 
 
 @contextmanager
-def served_app(env: dict[str, str], workers: int, threads: int) -> Iterator[str]:
+def served_app(env: dict[str, str], gunicorn_options: list[str]) -> Iterator[str]:
     """The app under gunicorn on a free loopback port; yields its base URL."""
     subprocess.run([sys.executable, "-m", "mutual", "init"], env=env, check=True)
     port = free_port()
@@ -241,8 +241,7 @@ def served_app(env: dict[str, str], workers: int, threads: int) -> Iterator[str]
         sys.executable,
         "-m",
         "gunicorn",
-        f"--workers={workers}",
-        f"--threads={threads}",
+        *gunicorn_options,
         f"--bind=127.0.0.1:{port}",
         "--log-level=warning",
         "--timeout=120",  # a worker answering slowly under load is slow, not stuck
@@ -327,27 +326,45 @@ def targets(app_url: str, es_url: str, names: IndexNames) -> list[Target]:
 # --- Report ----------------------------------------------------------------------------------
 
 
-def print_level(results: list[Result]) -> None:
+def _median_run(results: list[Result]) -> Result:
+    """The run with the median throughput, reported whole (its latencies with it)."""
+    return sorted(results, key=lambda r: r.throughput)[len(results) // 2]
+
+
+def _pair_ratio(run: list[Result]) -> float | None:
+    """Page throughput over raw throughput within one round of runs (None if one had none)."""
+    by_name = {r.target: r for r in run}
+    page, raw = by_name["page"], by_name["raw"]
+    return page.throughput / raw.throughput if page.requests and raw.requests else None
+
+
+def print_level(runs: list[list[Result]]) -> None:
+    """One level: per target, the median of the rounds (and the range of throughput over them);
+    the page/raw ratio is the median of each round's ratio, page and raw having run back to back."""
     # Other work on the machine (test runs sharing the cores) shows here, not in the figures.
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"\nconcurrency {results[0].concurrency} (load average after: {load})")
+    level = runs[0][0].concurrency
+    print(f"\nconcurrency {level}, {len(runs)} rounds (load average after: {load})")
     print(f"  {'target':<6} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-          f"{'p99 ms':>8} {'errors':>6}")  # fmt: skip
-    for r in results:
+          f"{'p99 ms':>8} {'errors':>6}  req/s over rounds")  # fmt: skip
+    medians = {}
+    for name in [r.target for r in runs[0]]:
+        results = [r for run in runs for r in run if r.target == name]
+        r = medians[name] = _median_run(results)
+        spread = min(x.throughput for x in results), max(x.throughput for x in results)
         print(
             f"  {r.target:<6} {r.requests:>8} {r.throughput:>8.1f} {r.p50_ms:>8.1f} "
-            f"{r.p95_ms:>8.1f} {r.p99_ms:>8.1f} {r.errors:>6}"
+            f"{r.p95_ms:>8.1f} {r.p99_ms:>8.1f} {r.errors:>6}  {spread[0]:.1f}-{spread[1]:.1f}"
         )
-    by_name = {r.target: r for r in results}
-    page, raw = by_name["page"], by_name["raw"]
-    if not (page.requests and raw.requests):
+    ratios = sorted(x for x in map(_pair_ratio, runs) if x is not None)
+    if not ratios:
         # wrk counts answered requests only: a run shorter than the queue takes to drain has none.
         print("  page/raw: n/a (a target had no request answered within the run)", flush=True)
         return
-    ratio = page.throughput / raw.throughput
+    ratio, page, raw = ratios[len(ratios) // 2], medians["page"], medians["raw"]
     verdicts = (
-        f"page/raw throughput {ratio:.2f} (goal >= {THROUGHPUT_GOAL}: "
-        f"{'met' if ratio >= THROUGHPUT_GOAL else 'missed'}); "
+        f"page/raw throughput {ratio:.2f} (rounds {ratios[0]:.2f}-{ratios[-1]:.2f}; goal >= "
+        f"{THROUGHPUT_GOAL}: {'met' if ratio >= THROUGHPUT_GOAL else 'missed'}); "
         f"page p95 {page.p95_ms:.1f} ms (goal < {PAGE_P95_GOAL_MS:.0f} ms: "
         f"{'met' if page.p95_ms < PAGE_P95_GOAL_MS else 'missed'}); "
         f"page/raw p95 {page.p95_ms / raw.p95_ms:.1f}x"
@@ -361,8 +378,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--levels", default="1,4,16,32", help="concurrency levels, commas")
     parser.add_argument("--duration", type=int, default=12, help="seconds per target and level")
     parser.add_argument("--warmup", type=int, default=5, help="seconds per target before timing")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--runs", type=int, default=3, help="rounds per level (medians shown)")
+    # The Dockerfile's and docker-compose's gunicorn: what production runs.
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--worker-class", default="gthread", help="gunicorn worker class (sync: no keep-alive)"
+    )
     parser.add_argument("--es-url", default="http://127.0.0.1:9200")
     parser.add_argument("--prefix", default="bench-load", help="index prefix of the bench")
     parser.add_argument("--seed", type=int, default=7)
@@ -406,12 +428,14 @@ def drive(
             run_wrk(target, scripts[target.name], 4, args.warmup)
             wait_for_idle_searches(client)
         for level in levels:
-            results = []
-            for target in chosen:
-                results.append(run_wrk(target, scripts[target.name], level, args.duration))
-                wait_for_idle_searches(client)
-            print_level(results)
-            errors += sum(r.errors for r in results)
+            runs: list[list[Result]] = []
+            for _ in range(args.runs):  # interleaved, so drift on the machine hits all alike
+                runs.append([])
+                for target in chosen:
+                    runs[-1].append(run_wrk(target, scripts[target.name], level, args.duration))
+                    wait_for_idle_searches(client)
+            print_level(runs)
+            errors += sum(r.errors for run in runs for r in run)
     return errors
 
 
@@ -424,14 +448,20 @@ def main() -> None:
     names = IndexNames(args.prefix)
     prepare_index(args, client, names)
     print(
-        f"machine: {os.cpu_count()} cores; {args.items} items; gunicorn {args.workers} workers x "
-        f"{args.threads} threads; {len(searches())} searches; {args.duration} s per run; "
+        f"machine: {os.cpu_count()} cores; {args.items} items; gunicorn {args.worker_class} "
+        f"{args.workers} workers x {args.threads} threads; {len(searches())} searches; "
+        f"{args.duration} s per run; "
         f"wrk 1 thread, closed loop"
     )
     try:
         with tempfile.TemporaryDirectory() as data_dir:
             env = app_environ(args, data_dir)
-            with served_app(env, args.workers, args.threads) as app_url:
+            options = [
+                f"--workers={args.workers}",
+                f"--threads={args.threads}",
+                f"--worker-class={args.worker_class}",
+            ]
+            with served_app(env, options) as app_url:
                 errors = drive(client, targets(app_url, args.es_url, names), levels, args)
     finally:
         if not args.keep:
