@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -127,9 +128,32 @@ class Cursor:
             return None
         if not isinstance(values, list) or not isinstance(pit_id, str):
             return None
-        if not all(isinstance(v, str | int | float) for v in values):
+        if not (all(map(_sort_value, values)) and _utf8(pit_id)):
             return None
         return Cursor(tuple(values), pit_id)
+
+
+LONG_RANGE = range(-(2**63), 2**63)  # Elasticsearch's sort values: longs, doubles, keywords
+
+
+def _sort_value(value: Any) -> bool:
+    """Whether `value` can be a sort value Elasticsearch gave out: a long, a finite double, or
+    text; a crafted cursor with anything else is refused rather than sent."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value in LONG_RANGE
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str) and _utf8(value)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which JSON allows and UTF-8 does not
+        return False
+    return True
 
 
 @dataclass(frozen=True)

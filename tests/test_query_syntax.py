@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, datetime
 
@@ -289,3 +290,9 @@ def test_cursors_survive_a_round_trip_and_garbage_is_refused() -> None:
     assert Cursor.decode(cursor.encode()) == cursor
     for garbage in ["", "not base64!", "W10=", "x" * 5000, "WzEsMl0=", "W1t7fV0sInAiXQ=="]:
         assert Cursor.decode(garbage) is None
+    # Well-formed tokens whose values Elasticsearch never gives out: a number past a long, an
+    # infinity, a lone surrogate (valid JSON, not UTF-8), a boolean.
+    for value in ("1" * 30, "1e999", '"\\ud800"', "true"):
+        raw = f'[[{value}],"pit"]'.encode()
+        assert Cursor.decode(base64.urlsafe_b64encode(raw).decode()) is None
+    assert Cursor.decode(base64.urlsafe_b64encode(b'[[1],"\\udfff"]').decode()) is None
