@@ -1,6 +1,6 @@
 """Who belongs to which community: joining, leaving, approving, inviting, and roles.
 
-The active memberships decide what a person may see (see `member_slugs`); the web app and
+The active memberships decide what a person may see (`grants_access`); the web app and
 alerts build their viewer from it on every request, so leaving takes effect at once.
 """
 
@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from catalog.models import Community, Invitation, Membership, User, utcnow
@@ -50,12 +50,17 @@ class CommunityAccess:
         return self.operator or (self.member and self.role == ADMIN)
 
 
+def grants_access(user_id: int) -> ColumnElement[bool]:
+    """The user's memberships that let them see member-only items: the active ones."""
+    return and_(Membership.user_id == user_id, Membership.status == ACTIVE)
+
+
 def member_slugs(session: Session, user_id: int) -> tuple[str, ...]:
-    """The communities whose member-only items the user may see: active memberships only."""
+    """The communities whose member-only items the user may see."""
     rows = session.scalars(
         select(Community.slug)
         .join(Membership, Membership.community_id == Community.id)
-        .where(Membership.user_id == user_id, Membership.status == ACTIVE)
+        .where(grants_access(user_id))
         .order_by(Community.slug)
     )
     return tuple(rows)

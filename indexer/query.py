@@ -352,6 +352,15 @@ FACET_ATTRIBUTES = {
     "upcoming": "upcoming",
     "attendance": "attendance",
 }
+# Facets counted by keyword: name -> (field, how many of its values are shown).
+TERMS_FACETS = {
+    "kind": ("kind", 3),
+    "community": ("communities", 50),
+    "organisation": ("organisation", 10),
+    "location": ("city", 10),
+    "remote": ("remote", 5),
+    "employment_type": ("employment_type", 10),
+}
 # The values of each facet counted by filters, in the order they are shown.
 FILTER_FACET_VALUES: dict[str, tuple[str, ...]] = {
     "salary_band": tuple(SALARY_BANDS),
@@ -364,12 +373,7 @@ FILTER_FACET_VALUES: dict[str, tuple[str, ...]] = {
 def facet_counters(clock: str) -> dict[str, dict[str, Any]]:
     """Facet name -> the aggregation that counts its values, dates counted from `clock`."""
     return {
-        "kind": _terms_facet("kind", 3),
-        "community": _terms_facet("communities", 50),
-        "organisation": _terms_facet("organisation", 10),
-        "location": _terms_facet("city", 10),
-        "remote": _terms_facet("remote", 5),
-        "employment_type": _terms_facet("employment_type", 10),
+        **{name: _terms_facet(field, size) for name, (field, size) in TERMS_FACETS.items()},
         "salary_band": _filters_facet({band: _salary_filter(band) for band in SALARY_BANDS}),
         "posted_within": _filters_facet({s: _posted_filter(s, clock) for s in POSTED_WITHIN}),
         "upcoming": _filters_facet({span: _upcoming_filter(span, clock) for span in UPCOMING}),
@@ -377,20 +381,10 @@ def facet_counters(clock: str) -> dict[str, dict[str, Any]]:
     }
 
 
-TERMS_FIELDS = {
-    "kind": "kind",
-    "community": "communities",
-    "organisation": "organisation",
-    "location": "city",
-    "remote": "remote",
-    "employment_type": "employment_type",
-}
-
-
 def facet_filters(request: SearchRequest, clock: str = NODE_CLOCK) -> dict[str, dict[str, Any]]:
     """The filter of each facet the user picked a value of, by facet name."""
     picked: dict[str, dict[str, Any]] = {}
-    for name, field in TERMS_FIELDS.items():
+    for name, (field, _) in TERMS_FACETS.items():
         values = getattr(request, FACET_ATTRIBUTES[name])
         if values:
             picked[name] = {"terms": {field: list(values)}}

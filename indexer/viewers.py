@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, literal, select
 from sqlalchemy.orm import Session
 
-from catalog.memberships import ACTIVE
+from catalog.memberships import grants_access
 from catalog.models import Community, Membership
 from indexer.query import Viewer
 
@@ -29,23 +29,13 @@ def catalog_view(session: Session, user_id: int | None) -> CatalogView:
     if user_id is None:
         query = select(*columns, literal(False))
     else:
-        active = and_(
-            Membership.community_id == Community.id,
-            Membership.user_id == user_id,
-            Membership.status == ACTIVE,
-        )
-        query = select(*columns, Membership.user_id.is_not(None)).outerjoin(Membership, active)
+        joined = and_(Membership.community_id == Community.id, grants_access(user_id))
+        query = select(*columns, Membership.user_id.is_not(None)).outerjoin(Membership, joined)
     rows = session.execute(query).all()
-    member_of = tuple(sorted(slug for slug, _, _, is_member in rows if is_member))
-    hidden = tuple(
-        sorted(
-            slug
-            for slug, _, visibility, is_member in rows
-            if visibility == "private" and not is_member
-        )
-    )
+    member_of = sorted(slug for slug, _, _, is_member in rows if is_member)
+    hidden = {slug for slug, _, seen_by, member in rows if seen_by == "private" and not member}
     names = {slug: name for slug, name, _, _ in rows if slug not in hidden}
-    return CatalogView(Viewer(member_of=member_of, hidden=hidden), names)
+    return CatalogView(Viewer(tuple(member_of), tuple(sorted(hidden))), names)
 
 
 def viewer_for(session: Session, user_id: int | None) -> Viewer:
