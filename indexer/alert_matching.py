@@ -32,7 +32,14 @@ from catalog.models import SavedSearch
 from catalog.saved_searches import active_saved_searches, record_matches
 from indexer.client import SearchUnavailable
 from indexer.names import IndexNames
-from indexer.query import Matching, SearchRequest, Viewer, access_filters, build_matching
+from indexer.query import (
+    HIT_SOURCE,
+    Matching,
+    SearchRequest,
+    Viewer,
+    access_filters,
+    build_matching,
+)
 from indexer.search import Hit, hit_from_document
 from indexer.viewers import viewer_for
 
@@ -273,7 +280,7 @@ def _visible_chunk(
     body: dict[str, Any] = {
         "query": {"bool": {"filter": [*access_filters(viewer), {"ids": {"values": item_ids}}]}},
         "size": len(item_ids),
-        "_source": {"excludes": ["text", "body", "suggest"]},
+        "_source": list(HIT_SOURCE),
     }
     try:
         hits = client.search(index=names.alias, **body)["hits"]["hits"]

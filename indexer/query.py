@@ -56,6 +56,14 @@ SORTS = ("relevance", "newest", "event_date")
 POSTED_WITHIN = {"day": "-1d/h", "week": "-7d/d", "month": "-30d/d"}
 UPCOMING = {"week": "+7d/d", "month": "+30d/d"}
 NODE_CLOCK = "now"  # Elasticsearch's own clock, read when the request runs
+# The stored fields a result card is made of (indexer.search.hit_from_document reads these and
+# no others): a hit's `_source` is cut to them, so Elasticsearch sends, and the app parses, no
+# dates, ids or location parts it would not show.
+HIT_SOURCE = (
+    *("id", "kind", "title", "summary", "url", "apply_url", "status"),
+    *("organisation", "location", "remote", "employment_type", "salary", "author"),
+    *("published_at", "event", "seen_in.slug", "seen_in.name"),
+)
 ATTENDANCE = {"online": ("online", "mixed"), "in_person": ("in-person", "mixed")}
 SALARY_BANDS = {"50k": 50_000, "100k": 100_000, "150k": 150_000, "200k": 200_000}
 KINDS = ("job", "event", "resource")
@@ -584,7 +592,7 @@ def build_search(request: SearchRequest, viewer: Viewer, now: datetime | None = 
         "size": request.size,
         "sort": _sort(request, not parsed.is_empty),
         "track_total_hits": True,
-        "_source": {"excludes": ["text", "body", "suggest"]},
+        "_source": list(HIT_SOURCE),
         "highlight": _highlight(prepared.text),
     }
     if picked:
@@ -652,5 +660,5 @@ def build_more_from_organisation(
         },
         "size": min(max(size, 1), MAX_CLAUSES),
         "sort": [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
-        "_source": {"excludes": ["text", "body", "suggest"]},
+        "_source": list(HIT_SOURCE),
     }

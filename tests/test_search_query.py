@@ -312,6 +312,17 @@ def test_kind_specific_fields_reach_the_hit(corpus: Corpus) -> None:
     assert event.event.venue == "Civic Library" and event.event.start
 
 
+def test_result_cards_lose_nothing_to_the_trimmed_source(corpus: Corpus) -> None:
+    # The page asks for only the fields a card shows (HIT_SOURCE); each card must come out as
+    # it does from the whole stored document (an item's own page reads that).
+    hits = corpus.find(viewer=ALUMNI, size=100).hits
+    assert len(hits) == 12
+    for hit in hits:
+        assert get_item(corpus.client, corpus.names, hit.id, ALUMNI) == hit
+    assert {h.kind for h in hits} == {"job", "event"}
+    assert any(h.salary for h in hits) and any(h.event and h.event.venue for h in hits)
+
+
 def test_search_after_with_a_point_in_time_is_stable_while_items_arrive(corpus: Corpus) -> None:
     pit = open_point_in_time(corpus.client, corpus.names)
     try:
