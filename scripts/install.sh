@@ -6,6 +6,8 @@
 #
 #   scripts/install.sh            everything
 #   MUTUAL_SKIP_APT=1 ...         no system packages (you installed them yourself)
+#   PYTHON=/usr/bin/python3.11 ...  the interpreter .venv is made with (default: python3 on PATH);
+#                                 read only when .venv does not exist yet
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
