@@ -6,8 +6,8 @@
 #
 #   scripts/install.sh            everything
 #   MUTUAL_SKIP_APT=1 ...         no system packages (you installed them yourself)
-#   PYTHON=/usr/bin/python3.11 ...  the interpreter .venv is made with (default: python3 on PATH);
-#                                 read only when .venv does not exist yet
+#   PYTHON=/usr/bin/python3.11 ...  the interpreter (3.11+, checked on every run; default: python3
+#                                 on PATH) that makes .venv when .venv/bin/python is missing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

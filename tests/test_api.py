@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from indexer.query import MAX_PAGE_SIZE, MAX_QUERY_LENGTH
@@ -196,3 +197,15 @@ def test_openapi_document_is_valid_and_covers_every_route(client: FlaskClient) -
     assert {"q", "scope", "kind", "community", "sort", "size", "after", "page"} <= names
     assert {"400", "503"} <= set(search["responses"])
     assert "Error" in document["components"]["schemas"]
+
+
+def test_every_hit_is_what_the_openapi_document_says_a_hit_is(client: FlaskClient) -> None:
+    # The document's Hit schema is written by hand next to the code that makes a hit's JSON:
+    # every hit of each kind must have exactly its fields, each of its type.
+    schema = _json(client, "/api/openapi.json")["components"]["schemas"]["Hit"]
+    hits = _json(client, f"/api/search?size={MAX_PAGE_SIZE}")["hits"]
+    assert {hit["kind"] for hit in hits} == {"job", "event", "resource"}
+    validator = Draft202012Validator(schema)
+    for hit in hits:
+        assert set(hit) == set(schema["properties"]), hit["title"]
+        validator.validate(hit)
