@@ -13,8 +13,9 @@ connections, each sending its next request when the last one is answered):
         search (hits, and facet counts), straight to Elasticsearch as the app sends them:
         what the app costs on top of the search itself.
 Prints throughput and p50/p95/p99 latency per target and level, page/raw ratios and the page's
-p95 against its goal. Exits non-zero only when requests failed. Needs the node of
-scripts/elasticsearch.sh and wrk (`apt-get install wrk`).
+p95 against its goal, and the CPU each request cost the node and the app (bench/cpu_use.py).
+Exits non-zero only when requests failed. Needs the node of scripts/elasticsearch.sh and wrk
+(`apt-get install wrk`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -41,6 +42,7 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import streaming_bulk
 from werkzeug.datastructures import MultiDict
 
+from bench.cpu_use import CpuReading, read_cpu
 from bench.search_corpus import documents
 from indexer.mapping import current_index, index_template
 from indexer.names import IndexNames
@@ -103,6 +105,8 @@ class Result:
     p95_ms: float
     p99_ms: float
     errors: int
+    node_cpu_ms: float = 0.0  # the node's CPU per answered request, over the run and its drain
+    app_cpu_ms: float = 0.0  # gunicorn's (master and workers), likewise
 
     @property
     def throughput(self) -> float:
@@ -233,8 +237,8 @@ def get_status(url: str) -> int:
 
 
 @contextmanager
-def served_app(env: dict[str, str], gunicorn_options: list[str]) -> Iterator[str]:
-    """The app under gunicorn on a free loopback port; yields its base URL."""
+def served_app(env: dict[str, str], gunicorn_options: list[str]) -> Iterator[tuple[str, int]]:
+    """The app under gunicorn on a free loopback port; yields its base URL and gunicorn's pid."""
     subprocess.run([sys.executable, "-m", "mutual", "init"], env=env, check=True)
     port = free_port()
     command = [
@@ -254,7 +258,7 @@ def served_app(env: dict[str, str], gunicorn_options: list[str]) -> Iterator[str
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, server, log_path)
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         try:
@@ -370,6 +374,32 @@ def print_level(runs: list[list[Result]]) -> None:
         f"page/raw p95 {page.p95_ms / raw.p95_ms:.1f}x"
     )
     print(f"  {verdicts}", flush=True)
+    print_cpu(runs)
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def print_cpu(runs: list[list[Result]]) -> None:
+    """CPU per request, medians over the rounds: where a page's time on the cores goes, and the
+    page/raw throughput those costs allow when the cores are the limit."""
+    node, app = {}, {}
+    for name in [r.target for r in runs[0]]:
+        answered = [r for run in runs for r in run if r.target == name and r.requests]
+        if not answered:
+            return
+        node[name] = _median([r.node_cpu_ms for r in answered])
+        app[name] = _median([r.app_cpu_ms for r in answered])
+    parts = [
+        f"{name} node {node[name]:.1f}" + (f" + app {app[name]:.1f}" if name != "raw" else "")
+        for name in node
+    ]
+    allowed = node["raw"] / (node["page"] + app["page"]) if node["page"] + app["page"] else 0
+    print(
+        f"  CPU ms per request: {', '.join(parts)}; the cores allow page/raw {allowed:.2f}",
+        flush=True,
+    )
 
 
 def parse_args() -> argparse.Namespace:
@@ -417,8 +447,34 @@ def wait_for_idle_searches(client: Elasticsearch, limit: float = 60.0) -> None:
         time.sleep(0.5)
 
 
+def measured_run(
+    client: Elasticsearch, app_pid: int, target: Target, script: Path, *, level: int, seconds: int
+) -> Result:
+    """One run, then the wait for the node to drain it, with the CPU both sides spent meanwhile
+    divided among the answered requests."""
+    before = read_cpu(client, app_pid)
+    result = run_wrk(target, script, level, seconds)
+    wait_for_idle_searches(client)
+    return with_cpu(result, before, read_cpu(client, app_pid))
+
+
+def with_cpu(result: Result, before: CpuReading, after: CpuReading) -> Result:
+    if not result.requests:
+        return result
+    per_request = 1000 / result.requests
+    return replace(
+        result,
+        node_cpu_ms=(after.node_s - before.node_s) * per_request,
+        app_cpu_ms=(after.app_s - before.app_s) * per_request if result.target != "raw" else 0.0,
+    )
+
+
 def drive(
-    client: Elasticsearch, chosen: list[Target], levels: list[int], args: argparse.Namespace
+    client: Elasticsearch,
+    app_pid: int,
+    chosen: list[Target],
+    levels: list[int],
+    args: argparse.Namespace,
 ) -> int:
     """Every level, each target in turn; returns the number of failed requests."""
     errors = 0
@@ -432,8 +488,12 @@ def drive(
             for _ in range(args.runs):  # interleaved, so drift on the machine hits all alike
                 runs.append([])
                 for target in chosen:
-                    runs[-1].append(run_wrk(target, scripts[target.name], level, args.duration))
-                    wait_for_idle_searches(client)
+                    script = scripts[target.name]
+                    runs[-1].append(
+                        measured_run(
+                            client, app_pid, target, script, level=level, seconds=args.duration
+                        )
+                    )
             print_level(runs)
             errors += sum(r.errors for run in runs for r in run)
     return errors
@@ -461,8 +521,9 @@ def main() -> None:
                 f"--threads={args.threads}",
                 f"--worker-class={args.worker_class}",
             ]
-            with served_app(env, options) as app_url:
-                errors = drive(client, targets(app_url, args.es_url, names), levels, args)
+            with served_app(env, options) as (app_url, app_pid):
+                chosen = targets(app_url, args.es_url, names)
+                errors = drive(client, app_pid, chosen, levels, args)
     finally:
         if not args.keep:
             drop_index(client, names)
