@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -365,7 +366,7 @@ def print_level(runs: list[list[Result]]) -> None:
         # wrk counts answered requests only: a run shorter than the queue takes to drain has none.
         print("  page/raw: n/a (a target had no request answered within the run)", flush=True)
         return
-    ratio, page, raw = ratios[len(ratios) // 2], medians["page"], medians["raw"]
+    ratio, page, raw = statistics.median_high(ratios), medians["page"], medians["raw"]
     verdicts = (
         f"page/raw throughput {ratio:.2f} (rounds {ratios[0]:.2f}-{ratios[-1]:.2f}; goal >= "
         f"{THROUGHPUT_GOAL}: {'met' if ratio >= THROUGHPUT_GOAL else 'missed'}); "
@@ -377,10 +378,6 @@ def print_level(runs: list[list[Result]]) -> None:
     print_cpu(runs)
 
 
-def _median(values: list[float]) -> float:
-    return sorted(values)[len(values) // 2]
-
-
 def print_cpu(runs: list[list[Result]]) -> None:
     """CPU per request, medians over the rounds: where a page's time on the cores goes, and the
     page/raw throughput those costs allow when the cores are the limit."""
@@ -389,8 +386,8 @@ def print_cpu(runs: list[list[Result]]) -> None:
         answered = [r for run in runs for r in run if r.target == name and r.requests]
         if not answered:
             return
-        node[name] = _median([r.node_cpu_ms for r in answered])
-        app[name] = _median([r.app_cpu_ms for r in answered])
+        node[name] = statistics.median_high(r.node_cpu_ms for r in answered)
+        app[name] = statistics.median_high(r.app_cpu_ms for r in answered)
     parts = [
         f"{name} node {node[name]:.1f}" + (f" + app {app[name]:.1f}" if name != "raw" else "")
         for name in node
@@ -465,7 +462,7 @@ def with_cpu(result: Result, before: CpuReading, after: CpuReading) -> Result:
     return replace(
         result,
         node_cpu_ms=(after.node_s - before.node_s) * per_request,
-        app_cpu_ms=(after.app_s - before.app_s) * per_request if result.target != "raw" else 0.0,
+        app_cpu_ms=(after.app_s - before.app_s) * per_request,
     )
 
 

@@ -32,14 +32,7 @@ from catalog.models import SavedSearch
 from catalog.saved_searches import active_saved_searches, record_matches
 from indexer.client import SearchUnavailable
 from indexer.names import IndexNames
-from indexer.query import (
-    HIT_SOURCE,
-    Matching,
-    SearchRequest,
-    Viewer,
-    access_filters,
-    build_matching,
-)
+from indexer.query import Matching, SearchRequest, Viewer, build_live_items, build_matching
 from indexer.search import Hit, hit_from_document
 from indexer.viewers import viewer_for
 
@@ -277,13 +270,10 @@ def visible_hits(
 def _visible_chunk(
     client: Elasticsearch, names: IndexNames, viewer: Viewer, item_ids: list[str]
 ) -> dict[str, Hit]:
-    body: dict[str, Any] = {
-        "query": {"bool": {"filter": [*access_filters(viewer), {"ids": {"values": item_ids}}]}},
-        "size": len(item_ids),
-        "_source": list(HIT_SOURCE),
-    }
     try:
-        hits = client.search(index=names.alias, **body)["hits"]["hits"]
+        hits = client.search(index=names.alias, **build_live_items(item_ids, viewer))["hits"][
+            "hits"
+        ]
     except (TransportError, ApiError) as exc:
         raise SearchUnavailable(f"checking alert items failed: {exc}") from exc
     return {str(raw["_id"]): hit_from_document(raw, viewer.hidden) for raw in hits}

@@ -637,6 +637,15 @@ def build_prefix_suggest(prefix: str, viewer: Viewer, size: int = 8) -> dict[str
     }
 
 
+def build_live_items(item_ids: list[str], viewer: Viewer) -> dict[str, Any]:
+    """The live items among `item_ids` that the viewer may see, as result cards."""
+    return {
+        "query": {"bool": {"filter": [*access_filters(viewer), {"ids": {"values": item_ids}}]}},
+        "size": len(item_ids),
+        "_source": list(HIT_SOURCE),
+    }
+
+
 def build_get_item(item_id: str, viewer: Viewer) -> dict[str, Any]:
     """One document by id, only when the viewer may see it (any status: an expired job's
     page still says what it was)."""
