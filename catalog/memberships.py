@@ -10,8 +10,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import BindParameter, ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from catalog.models import Community, Invitation, Membership, User, utcnow
@@ -50,8 +51,9 @@ class CommunityAccess:
         return self.operator or (self.member and self.role == ADMIN)
 
 
-def grants_access(user_id: int) -> ColumnElement[bool]:
-    """The user's memberships that let them see member-only items: the active ones."""
+def grants_access(user_id: int | BindParameter[Any]) -> ColumnElement[bool]:
+    """The user's memberships that let them see member-only items: the active ones. The user
+    may be a bound parameter, for a statement built once and run for many users."""
     return and_(Membership.user_id == user_id, Membership.status == ACTIVE)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, literal, select
+from sqlalchemy import Connection, Select, and_, bindparam, literal, select
 from sqlalchemy.orm import Session
 
 from catalog.memberships import grants_access
@@ -22,16 +22,29 @@ class CatalogView:
     names: dict[str, str]
 
 
-def catalog_view(session: Session, user_id: int | None) -> CatalogView:
-    """The user's (None: an anonymous visitor's) view of the catalog, read in one query: a
-    search page asks for it on every request."""
+def _view_queries() -> tuple[Select[str, str, str, bool], Select[str, str, str, bool]]:
+    """The visitor's and the member's reads (the member's takes `user_id` when run)."""
     columns = (Community.slug, Community.name, Community.visibility)
+    joined = and_(Membership.community_id == Community.id, grants_access(bindparam("user_id")))
+    member = select(*columns, Membership.user_id.is_not(None)).outerjoin(Membership, joined)
+    return select(*columns, literal(False)), member
+
+
+# Built once, like a constant: SQLAlchemy keeps a statement's cache key and result layout when
+# the same statement object runs again, which takes two fifths off the read a search page makes
+# on every request (measured ad hoc: about 230 down to 140 microseconds a read).
+VISITOR_VIEW, MEMBER_VIEW = _view_queries()
+
+
+def catalog_view(session: Session | Connection, user_id: int | None) -> CatalogView:
+    """The user's (None: an anonymous visitor's) view of the catalog, read in one query: a
+    search page asks for it on every request. A Connection will do where no ORM session is
+    open: the read needs none."""
     if user_id is None:
-        query = select(*columns, literal(False))
+        result = session.execute(VISITOR_VIEW)
     else:
-        joined = and_(Membership.community_id == Community.id, grants_access(user_id))
-        query = select(*columns, Membership.user_id.is_not(None)).outerjoin(Membership, joined)
-    rows = session.execute(query).all()
+        result = session.execute(MEMBER_VIEW, {"user_id": user_id})
+    rows = result.all()
     member_of = sorted(slug for slug, _, _, is_member in rows if is_member)
     hidden = {slug for slug, _, seen_by, member in rows if seen_by == "private" and not member}
     names = {slug: name for slug, name, _, _ in rows if slug not in hidden}
