@@ -238,12 +238,15 @@ def get_status(url: str) -> int:
 
 
 @contextmanager
-def served_app(env: dict[str, str], gunicorn_options: list[str]) -> Iterator[tuple[str, int]]:
-    """The app under gunicorn on a free loopback port; yields its base URL and gunicorn's pid."""
-    subprocess.run([sys.executable, "-m", "mutual", "init"], env=env, check=True)
+def served_app(
+    env: dict[str, str], gunicorn_options: list[str], python: str
+) -> Iterator[tuple[str, int]]:
+    """The app under gunicorn, run by `python`, on a free loopback port; yields its base URL
+    and gunicorn's pid."""
+    subprocess.run([python, "-m", "mutual", "init"], env=env, check=True)
     port = free_port()
     command = [
-        sys.executable,
+        python,
         "-m",
         "gunicorn",
         *gunicorn_options,
@@ -412,6 +415,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--worker-class", default="gthread", help="gunicorn worker class (sync: no keep-alive)"
     )
+    parser.add_argument(
+        "--app-python",
+        default=sys.executable,
+        help="the Python that serves the app, from a virtualenv with Mutual and gunicorn "
+        "installed (default: this one); see bench/README.md on interpreter builds",
+    )
     parser.add_argument("--es-url", default="http://127.0.0.1:9200")
     parser.add_argument("--prefix", default="bench-load", help="index prefix of the bench")
     parser.add_argument("--seed", type=int, default=7)
@@ -422,6 +431,16 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--keep", action="store_true", help="leave the index behind")
     return parser.parse_args()
+
+
+def describe_python(args: argparse.Namespace) -> str:
+    """The app's interpreter, version and path: how it was built moves the app's CPU per page
+    by a sixth (bench/README.md), so the figures name it."""
+    probe = "import sys; print(sys.version.split()[0])"
+    version = subprocess.run(
+        [args.app_python, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    return f"Python {version} ({args.app_python})"
 
 
 def prepare_index(args: argparse.Namespace, client: Elasticsearch, names: IndexNames) -> None:
@@ -505,7 +524,8 @@ def main() -> None:
     names = IndexNames(args.prefix)
     prepare_index(args, client, names)
     print(
-        f"machine: {os.cpu_count()} cores; {args.items} items; gunicorn {args.worker_class} "
+        f"machine: {os.cpu_count()} cores; {args.items} items; app on {describe_python(args)}; "
+        f"gunicorn {args.worker_class} "
         f"{args.workers} workers x {args.threads} threads; {len(searches())} searches; "
         f"{args.duration} s per run; "
         f"wrk 1 thread, closed loop"
@@ -518,7 +538,7 @@ def main() -> None:
                 f"--threads={args.threads}",
                 f"--worker-class={args.worker_class}",
             ]
-            with served_app(env, options) as (app_url, app_pid):
+            with served_app(env, options, args.app_python) as (app_url, app_pid):
                 chosen = targets(app_url, args.es_url, names)
                 errors = drive(client, app_pid, chosen, levels, args)
     finally:

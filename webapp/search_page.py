@@ -10,7 +10,7 @@ from sqlalchemy import select
 from catalog.models import Community
 from indexer.client import SearchUnavailable
 from indexer.query import SearchRequest, Viewer
-from indexer.search import SearchResults, open_point_in_time, search
+from indexer.search import FACET_LABELS, SearchResults, open_point_in_time, search
 from webapp.db import db
 from webapp.login import current_catalog_view, signed_in_user
 from webapp.search_args import args_of, request_from_args, scope_of
@@ -67,4 +67,5 @@ def search_view() -> tuple[str, int] | str:
         # Asked only for the empty state: not a catalog query on every search.
         has_communities=results.total > 0 or _has_communities(),
         viewer_zone=user.timezone if user else "",
+        remote_labels=FACET_LABELS["remote"],
     )
