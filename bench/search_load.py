@@ -5,8 +5,9 @@ Elasticsearch.
 
 Indexes `--items` generated jobs, events and resources (bench/search_corpus.py) into a fresh
 index made from the project's template, behind the alias the app searches; serves the app with
-gunicorn on loopback; then, for each concurrency level, drives with wrk (closed loop: N
-connections, each sending its next request when the last one is answered):
+gunicorn on loopback (under `--app-python`, default this interpreter); then, for each
+concurrency level, drives with wrk (closed loop: N connections, each sending its next request
+when the last one is answered):
   page: GET /?q=...             the search page, as an anonymous visitor;
   api:  GET /api/search?q=...   the JSON API (skipped when the app has none yet);
   raw:  POST /_msearch          the two bodies `indexer.query.build_search` makes for the same

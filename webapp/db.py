@@ -1,8 +1,13 @@
-"""One catalog session per request, opened on first use and closed when the request ends."""
+"""One catalog session per request, opened on first use and closed when the request ends; or,
+for one read in a request that has no session, a pooled connection."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask, g
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from webapp.services import services
@@ -14,6 +19,19 @@ def db() -> Session:
         g.catalog_session = Session(services().catalog, expire_on_commit=False)
     session: Session = g.catalog_session
     return session
+
+
+@contextmanager
+def reading() -> Iterator[Session | Connection]:
+    """Something to run one read-only statement on: the request's session when it has one,
+    else a pooled connection for just this read (opening and closing a session costs more
+    than an anonymous search page's one catalog read)."""
+    session: Session | None = g.get("catalog_session")
+    if session is not None:
+        yield session
+        return
+    with services().catalog.connect() as connection:
+        yield connection
 
 
 def _close(_error: BaseException | None) -> None:

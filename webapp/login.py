@@ -19,8 +19,7 @@ from catalog.accounts import session_user
 from catalog.models import User
 from indexer.query import Viewer
 from indexer.viewers import CatalogView, catalog_view
-from webapp.db import db
-from webapp.services import services
+from webapp.db import db, reading
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -97,11 +96,11 @@ def current_catalog_view() -> CatalogView:
     and the names of the communities they may know of; read once per request."""
     if "catalog_view" not in g:
         user = signed_in_user()
-        if user is not None or "catalog_session" in g:
-            g.catalog_view = catalog_view(db(), user.id if user else None)
-        else:  # a visitor's search needs no ORM session: a pooled connection costs half
-            with services().catalog.connect() as connection:
-                g.catalog_view = catalog_view(connection, None)
+        if user is not None:  # whose session the sign-in check opened
+            g.catalog_view = catalog_view(db(), user.id)
+        else:
+            with reading() as source:
+                g.catalog_view = catalog_view(source, None)
     view: CatalogView = g.catalog_view
     return view
 
