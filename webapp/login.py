@@ -96,11 +96,8 @@ def current_catalog_view() -> CatalogView:
     and the names of the communities they may know of; read once per request."""
     if "catalog_view" not in g:
         user = signed_in_user()
-        if user is not None:  # whose session the sign-in check opened
-            g.catalog_view = catalog_view(db(), user.id)
-        else:
-            with reading() as source:
-                g.catalog_view = catalog_view(source, None)
+        with reading() as source:
+            g.catalog_view = catalog_view(source, user.id if user else None)
     view: CatalogView = g.catalog_view
     return view
 

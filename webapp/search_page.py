@@ -67,5 +67,5 @@ def search_view() -> tuple[str, int] | str:
         # Asked only for the empty state: not a catalog query on every search.
         has_communities=results.total > 0 or _has_communities(),
         viewer_zone=user.timezone if user else "",
-        remote_labels=FACET_LABELS["remote"],
+        labels=FACET_LABELS,
     )
