@@ -270,10 +270,9 @@ def visible_hits(
 def _visible_chunk(
     client: Elasticsearch, names: IndexNames, viewer: Viewer, item_ids: list[str]
 ) -> dict[str, Hit]:
+    body = build_live_items(item_ids, viewer)
     try:
-        hits = client.search(index=names.alias, **build_live_items(item_ids, viewer))["hits"][
-            "hits"
-        ]
+        hits = client.search(index=names.alias, **body)["hits"]["hits"]
     except (TransportError, ApiError) as exc:
         raise SearchUnavailable(f"checking alert items failed: {exc}") from exc
     return {str(raw["_id"]): hit_from_document(raw, viewer.hidden) for raw in hits}

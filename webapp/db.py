@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 
 from webapp.services import services
 
+SESSION_KEY = "catalog_session"  # where the request's session lives in `g`
+
 
 def db() -> Session:
     """The request's catalog session. Changes are committed by `commit()` in the handler."""
-    if "catalog_session" not in g:
-        g.catalog_session = Session(services().catalog, expire_on_commit=False)
-    session: Session = g.catalog_session
+    if SESSION_KEY not in g:
+        setattr(g, SESSION_KEY, Session(services().catalog, expire_on_commit=False))
+    session: Session = g.get(SESSION_KEY)
     return session
 
 
@@ -26,7 +28,7 @@ def reading() -> Iterator[Session | Connection]:
     """Something to run one read-only statement on: the request's session when it has one,
     else a pooled connection for just this read (opening and closing a session costs more
     than an anonymous search page's one catalog read)."""
-    session: Session | None = g.get("catalog_session")
+    session: Session | None = g.get(SESSION_KEY)
     if session is not None:
         yield session
         return
@@ -35,7 +37,7 @@ def reading() -> Iterator[Session | Connection]:
 
 
 def _close(_error: BaseException | None) -> None:
-    session: Session | None = g.pop("catalog_session", None)
+    session: Session | None = g.pop(SESSION_KEY, None)
     if session is not None:
         session.rollback()
         session.close()

@@ -11,7 +11,7 @@ from catalog.models import Community
 from indexer.client import SearchUnavailable
 from indexer.query import SearchRequest, Viewer
 from indexer.search import FACET_LABELS, SearchResults, open_point_in_time, search
-from webapp.db import db
+from webapp.db import reading
 from webapp.login import current_catalog_view, signed_in_user
 from webapp.search_args import args_of, request_from_args, scope_of
 from webapp.search_view_model import chips, facet_groups, href, item_hrefs, next_href, sort_links
@@ -35,7 +35,8 @@ def _run(search_request: SearchRequest, viewer: Viewer) -> SearchResults:
 
 
 def _has_communities() -> bool:
-    return db().scalar(select(Community.id).limit(1)) is not None
+    with reading() as source:
+        return source.scalar(select(Community.id).limit(1)) is not None
 
 
 @blueprint.get("/")
