@@ -5,11 +5,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 MUTUAL_DATA_DIR=/data
 RUN useradd --system --create-home --home-dir /app mutual && mkdir /data && chown mutual /data
 WORKDIR /app
 COPY --chown=mutual pyproject.toml README.md ./
-COPY --chown=mutual mutual ./mutual
+# The floors, bottom to top (docs/architecture.md); tests/test_packaging.py checks the list.
+COPY --chown=mutual ground ./ground
 COPY --chown=mutual catalog ./catalog
 COPY --chown=mutual crawlers ./crawlers
 COPY --chown=mutual indexer ./indexer
+COPY --chown=mutual alerts ./alerts
 COPY --chown=mutual webapp ./webapp
+COPY --chown=mutual mutual ./mutual
 COPY --chown=mutual demo ./demo
 RUN pip install --no-cache-dir '.[serve,postgres]'
 USER mutual

@@ -7,11 +7,11 @@ Builds (not timed) an index of ITEMS generated postings, the last NEW of them in
 and a fresh SQLite catalog with SEARCHES saved searches owned by 200 people in the corpus's
 communities (bench/search_corpus.py; the queries of bench/search_load.py and titles in cities).
 Then times:
-  ours:     indexer.alert_matching.match_saved_searches: each search replayed through
-            webapp.search_args and the query builder with its owner's viewer, searches with the
+  ours:     alerts.matching.match_saved_searches: each search replayed through
+            indexer.search_args and the query builder with its owner's viewer, searches with the
             same words grouped into one request, msearch batches, search_after paging, outbox
             inserts (rolled back afterwards);
-  baseline: each search's own request (indexer.alert_matching.alert_body: the same query and
+  baseline: each search's own request (alerts.matching.alert_body: the same query and
             filters, ungrouped), built beforehand, sent as one plain msearch loop in batches of
             250 to the live index, responses read and thrown away.
 Prints the times and each speed relative to the baseline (baseline time / our time).
@@ -35,21 +35,21 @@ from urllib.parse import urlencode
 from elasticsearch import Elasticsearch, helpers
 from sqlalchemy import insert
 
-from bench.search_corpus import CITIES, COMMUNITIES, JOB_TITLES, documents
-from bench.search_load import searches
-from catalog.db import make_engine, session_factory, transaction, upgrade_schema
-from catalog.models import Community, Membership, SavedSearch, User
-from indexer.alert_matching import (
+from alerts.matching import (
     alert_body,
     alert_filters,
     match_saved_searches,
     saved_matching,
 )
+from bench.search_corpus import CITIES, COMMUNITIES, JOB_TITLES, documents
+from bench.search_load import searches
+from catalog.db import make_engine, session_factory, transaction, upgrade_schema
+from catalog.models import Community, Membership, SavedSearch, User
+from ground.settings import Settings, load_settings
 from indexer.client import make_client
 from indexer.mapping import ensure_index
 from indexer.names import IndexNames
 from indexer.viewers import viewer_for
-from mutual.settings import Settings, load_settings
 
 PEOPLE = 200
 RAW_BATCH = 250  # searches per msearch request in the baseline

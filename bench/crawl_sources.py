@@ -40,9 +40,9 @@ from bench.parse_feeds import feed_body, feed_format
 from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction, upgrade_schema
 from catalog.sources import add_source
-from crawlers.run import select_sources
+from crawlers.source_selection import select_sources
+from ground.settings import ENV_PREFIX, Settings, load_settings, settings_environ
 from mutual.local_site import LocalSite
-from mutual.settings import ENV_PREFIX, Settings, load_settings, settings_environ
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES_PER_COMMUNITY = 50

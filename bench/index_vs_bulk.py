@@ -34,13 +34,13 @@ from catalog.items import store_items
 from catalog.records import ParsedItem
 from catalog.sequences import current_value
 from catalog.sources import add_source, get_source
+from ground.settings import Settings, load_settings, settings_environ
 from indexer.client import make_client
 from indexer.documents import item_document
 from indexer.mapping import index_template
 from indexer.names import IndexNames
 from indexer.rebuild import rebuild_index
 from indexer.sync import sync_index
-from mutual.settings import Settings, load_settings, settings_environ
 
 TITLES = [
     "Financial Analyst",

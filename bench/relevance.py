@@ -25,11 +25,11 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
+from ground.settings import Settings, load_settings, settings_environ
 from indexer.names import IndexNames
 from indexer.query import SearchRequest, Viewer
 from indexer.search import Cursor, search
 from mutual.demo import demo_settings
-from mutual.settings import Settings, load_settings, settings_environ
 
 JUDGEMENTS = Path(__file__).resolve().parents[1] / "tests" / "relevance" / "judgements.toml"
 REPO = Path(__file__).resolve().parents[1]

@@ -49,7 +49,7 @@ from bench.search_corpus import documents
 from indexer.mapping import current_index, index_template
 from indexer.names import IndexNames
 from indexer.query import Viewer, build_search
-from webapp.search_args import EVERYWHERE, Scope, request_from_args
+from indexer.search_args import EVERYWHERE, Scope, request_from_args
 
 PAGE_P95_GOAL_MS = 50.0
 THROUGHPUT_GOAL = 0.5  # the page's throughput as a share of raw Elasticsearch's

@@ -42,7 +42,7 @@ from bench.parse_feeds import feed_body, feed_format
 from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction, upgrade_schema
 from catalog.sources import add_source
-from mutual.settings import ENV_PREFIX, Settings, load_settings, settings_environ
+from ground.settings import ENV_PREFIX, Settings, load_settings, settings_environ
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES_PER_COMMUNITY = 50

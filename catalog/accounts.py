@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from catalog.models import User, WebSession, utcnow
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1000

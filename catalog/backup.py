@@ -32,8 +32,8 @@ from catalog.backup_format import (
 )
 from catalog.credentials import CredentialsKeyMissing, CredentialsUnreadable, unseal
 from catalog.models import AlertMatch, Base, Community, Item, ItemAlias, User, utcnow
-from mutual import __version__
-from mutual.errors import MutualError
+from ground.errors import MutualError
+from ground.version import __version__
 
 # Tables whose ids come from a sequence on PostgreSQL, moved past the imported ids.
 ID_TABLES = ("communities", "sources", "users", "invitations", "saved_searches", "alert_deliveries")

@@ -29,7 +29,7 @@ from catalog.models import (
 )
 from catalog.saved_searches import CHANNELS, FREQUENCIES
 from catalog.sources import ACCESS_LEVELS, ITEM_KINDS, SOURCE_KINDS
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 FORMAT = "mutual-backup"
 VERSION = 1

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 AUTH_KINDS = ("none", "basic", "bearer", "cookie", "form")
 

@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

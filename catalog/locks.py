@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.db import transaction
 from catalog.models import SyncState, utcnow
-from mutual import exits
-from mutual.errors import MutualError
+from ground import exits
+from ground.errors import MutualError
 
 DEFAULT_LEASE = timedelta(minutes=30)
 

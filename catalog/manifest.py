@@ -28,7 +28,7 @@ from catalog.communities import add_community, get_community
 from catalog.credentials import Credentials, CredentialsUnreadable, unseal
 from catalog.models import Community, Source
 from catalog.sources import add_source, list_sources
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 MANIFEST_VERSION = 1
 COMMUNITY_KEYS = {"slug", "name", "description", "homepage", "sources"}

@@ -16,7 +16,7 @@ from sqlalchemy import BindParameter, ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from catalog.models import Community, Invitation, Membership, User, utcnow
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 ACTIVE = "active"
 PENDING = "pending"

@@ -327,7 +327,7 @@ class SavedSearch(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    # The search page's URL parameters (`q=...&kind=job`), read back through webapp.search_args.
+    # The search page's URL parameters (`q=...&kind=job`), read back through indexer.search_args.
     query: Mapped[str] = mapped_column(String(2000), default="")
     email: Mapped[bool] = mapped_column(default=True)
     webhook_url: Mapped[str] = mapped_column(String(2000), default="")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from catalog.communities import get_community
 from catalog.models import utcnow
 from catalog.sources import SourceExists, add_source, list_sources
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 OPML_KINDS = ("feed", "calendar")
 

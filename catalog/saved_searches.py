@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
 from catalog.models import AlertDelivery, AlertMatch, CalendarFeed, SavedSearch, utcnow
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 FREQUENCIES = {"instant": timedelta(0), "daily": timedelta(days=1), "weekly": timedelta(days=7)}
 CHANNELS = ("email", "webhook")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from catalog.models import Source, utcnow
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 
 class SourcePaused(MutualError):

@@ -19,7 +19,7 @@ from catalog.credentials import (
 )
 from catalog.models import Source, utcnow
 from catalog.records import FetchInfo
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 # What a source's URL serves; each kind has its parser module in crawlers/.
 SOURCE_KINDS = ("feed", "calendar", "jobboard", "structured", "html", "sitemap", "resource")

@@ -16,8 +16,8 @@ from dataclasses import asdict
 from catalog.claims import claimed_sources
 from catalog.db import make_engine, require_schema, session_factory, transaction
 from crawlers.run import CrawlReport, run_crawl
-from mutual.json_logs import log_json_to_stderr
-from mutual.settings import Settings, load_settings
+from ground.json_logs import log_json_to_stderr
+from ground.settings import Settings, load_settings
 
 
 def crawl_claimed(settings: Settings, holder: str) -> CrawlReport:

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from crawlers import ats, feeds, structured
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 _EVENT_WORDS = re.compile(r"\b(events?|calendar|meetups?|webinars?)\b", re.IGNORECASE)

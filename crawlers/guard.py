@@ -19,7 +19,7 @@ from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 ALLOWED_SCHEMES = ("http", "https")
 ALLOW_LOOPBACK_SETTING = "MUTUAL_ALLOW_LOOPBACK"

@@ -7,7 +7,7 @@ from datetime import datetime
 from catalog.sources import SourceRef
 from crawlers import ats, calendars, feeds, resources, structured
 from crawlers.results import ParseResult
-from mutual.settings import Settings
+from ground.settings import Settings
 
 # Each parser's "this body is not what I read" error: the source failed, with that message.
 UNREADABLE = (

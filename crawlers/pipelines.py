@@ -16,7 +16,7 @@ from catalog.items import count_unchanged_listing, expire_items, store_items
 from catalog.sources import Backoff, get_source, record_fetch_failure, record_fetch_success
 from crawlers.enrich import enrich
 from crawlers.outcomes import SourceFailed, SourceFetched
-from mutual.settings import Settings
+from ground.settings import Settings
 
 log = logging.getLogger(__name__)
 ProgressCallback = Callable[[str], None]

@@ -30,7 +30,7 @@ from crawlers.spiders.sources_spider import (
     SourceRun,
     SourcesSpider,
 )
-from mutual.settings import Settings
+from ground.settings import Settings
 
 PREVIEW_ID = 0  # no catalog source has id 0
 PREVIEW_ITEMS = 20

@@ -18,8 +18,8 @@ from twisted.python.failure import Failure
 from catalog.sources import SourceRef
 from crawlers.run import signal_handlers_restored
 from crawlers.scrapy_settings import scrapy_settings
-from mutual.errors import MutualError
-from mutual.settings import Settings
+from ground.errors import MutualError
+from ground.settings import Settings
 
 
 class ProbeFailed(MutualError):

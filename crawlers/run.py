@@ -10,13 +10,11 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
-from catalog.db import make_engine, require_schema, session_factory, transaction
-from catalog.models import utcnow
-from catalog.sources import SourceRef, due_sources
+from catalog.sources import SourceRef
 from crawlers.pipelines import ProgressCallback
 from crawlers.scrapy_settings import scrapy_settings
 from crawlers.spiders.sources_spider import SourcesSpider
-from mutual.settings import Settings
+from ground.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -35,23 +33,6 @@ class CrawlReport:
     def unaccounted(self) -> int:
         """Sources that produced no outcome at all (should be none)."""
         return self.sources - self.ok - self.not_modified - self.failed
-
-
-def select_sources(
-    settings: Settings, include_not_due: bool = False, source_ids: tuple[int, ...] = ()
-) -> list[SourceRef]:
-    engine = make_engine(settings.resolved_database_url)
-    try:
-        require_schema(engine)
-        with transaction(session_factory(engine)) as session:
-            sources = due_sources(
-                session, utcnow(), include_not_due or bool(source_ids), settings.credentials_key
-            )
-    finally:
-        engine.dispose()
-    if source_ids:
-        sources = [s for s in sources if s.id in source_ids]
-    return sources
 
 
 @contextmanager

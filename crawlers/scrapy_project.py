@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from crawlers.scrapy_settings import scrapy_settings
-from mutual.settings import load_settings
+from ground.settings import load_settings
 
 SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from crawlers.guard import ALLOW_LOOPBACK_SETTING
-from mutual import __version__
-from mutual.settings import Settings
+from ground.settings import Settings
+from ground.version import __version__
 
 
 def user_agent(settings: Settings) -> str:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from crawlers.html_lists import InvalidListOptions, ListOptions
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 SITEMAP_OPTIONS = {"pattern"}
 

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.changes import changed_items, deletions_since
 from catalog.models import utcnow
+from ground.settings import Settings
 from indexer.client import SearchUnavailable
 from indexer.documents import item_document
 from indexer.prefetch import prefetched
-from mutual.settings import Settings
 
 ProgressCallback = Callable[[int], None]
 CheckpointCallback = Callable[["LoadReport"], None]

@@ -9,9 +9,9 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch.serializer import NdjsonSerializer, OrjsonSerializer
 
-from mutual import exits
-from mutual.errors import MutualError
-from mutual.settings import Settings
+from ground import exits
+from ground.errors import MutualError
+from ground.settings import Settings
 
 
 class SearchUnavailable(MutualError):

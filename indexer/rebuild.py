@@ -24,11 +24,11 @@ from catalog.changes import (
 from catalog.db import transaction
 from catalog.locks import held
 from catalog.sequences import current_value
+from ground.errors import MutualError
+from ground.settings import Settings
 from indexer.bulk_load import ProgressCallback, load_changes
 from indexer.mapping import current_index, index_template, live_mapping_hash, mapping_hash
 from indexer.names import IndexNames
-from mutual.errors import MutualError
-from mutual.settings import Settings
 
 MAX_CATCH_UP_ROUNDS = 5
 LOCK_WAIT_SECONDS = 600

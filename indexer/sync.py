@@ -13,13 +13,13 @@ from catalog.changes import get_watermark, mark_index_errors, set_watermark
 from catalog.db import transaction
 from catalog.locks import held
 from catalog.sequences import current_value
+from ground import exits
+from ground.errors import MutualError
+from ground.settings import Settings
 from indexer.bulk_load import LoadReport, ProgressCallback, load_changes
 from indexer.client import search_errors_explained
 from indexer.mapping import ensure_index, live_mapping_hash, mapping_hash
 from indexer.names import IndexNames
-from mutual import exits
-from mutual.errors import MutualError
-from mutual.settings import Settings
 
 
 class ReindexNeeded(MutualError):

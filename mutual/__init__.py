@@ -1,3 +1,1 @@
-"""Mutual: one search across the job boards, events and resources of all your communities."""
-
-__version__ = "0.1.0"
+"""Top floor: the `mutual` command, the worker and the demo, thin layers over the floors below."""

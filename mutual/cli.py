@@ -10,7 +10,10 @@ import os
 
 import click
 
-from mutual import __version__, exits
+from ground import exits
+from ground.errors import MutualError
+from ground.settings import CONFIG_ENV, load_settings
+from ground.version import __version__
 from mutual.cli_accounts import user
 from mutual.cli_alerts import alerts
 from mutual.cli_backup import export, import_
@@ -18,8 +21,6 @@ from mutual.cli_catalog import community, init, source
 from mutual.cli_pipeline import crawl, index, reindex, search
 from mutual.cli_web import demo, serve, show_settings
 from mutual.cli_worker import worker
-from mutual.errors import MutualError
-from mutual.settings import CONFIG_ENV, load_settings
 
 
 class MutualGroup(click.Group):

@@ -6,9 +6,9 @@ import os
 
 import click
 
+from ground.errors import MutualError
+from ground.settings import Settings
 from mutual.cli_catalog import catalog_session, print_rows
-from mutual.errors import MutualError
-from mutual.settings import Settings
 
 PASSWORD_ENV = "MUTUAL_USER_PASSWORD"  # noqa: S105 - the name of a variable, not a secret
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from mutual import exits
-from mutual.settings import Settings
+from ground import exits
+from ground.settings import Settings
 
 
 @click.group()
@@ -21,7 +21,7 @@ def alerts_run(settings: Settings) -> None:
     The worker calls the same function after each index sync. Exit code 3 when some searches
     or deliveries failed (failed deliveries are retried with backoff on later runs).
     """
-    from mutual.alerts import run_alerts
+    from alerts.run import run_alerts
 
     report = run_alerts(settings)
     for failure in report.failures:

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
+from ground.settings import Settings
 from mutual.cli_catalog import catalog_session
-from mutual.settings import Settings
 
 # Singular and plural of each section in the summary line, in the file's order.
 LABELS = {

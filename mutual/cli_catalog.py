@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from mutual.settings import Settings
+from ground.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mutual import exits
-from mutual.settings import Settings
+from ground import exits
+from ground.settings import Settings
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -60,7 +60,8 @@ def crawl(settings: Settings, include_not_due: bool, source_ids: tuple[int, ...]
     """
     from rich.console import Console
 
-    from crawlers.run import run_crawl, select_sources
+    from crawlers.run import run_crawl
+    from crawlers.source_selection import select_sources
 
     sources = select_sources(settings, include_not_due, source_ids)
     if not sources:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from mutual import exits
-from mutual.settings import Settings, describe_settings
+from ground import exits
+from ground.settings import Settings, describe_settings
 
 
 @click.command()
@@ -44,7 +44,8 @@ def demo(settings: Settings, site_port: int, port: int | None, no_serve: bool) -
     Uses its own catalog (DATA_DIR/demo) and index (INDEX_PREFIX-demo), rebuilt on every run.
     """
     from catalog.db import make_engine, session_factory, transaction, upgrade_schema
-    from crawlers.run import run_crawl, select_sources
+    from crawlers.run import run_crawl
+    from crawlers.source_selection import select_sources
     from indexer.client import make_client
     from indexer.names import IndexNames
     from indexer.sync import sync_index

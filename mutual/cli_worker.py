@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from mutual import exits
-from mutual.settings import Settings
+from ground import exits
+from ground.settings import Settings
 
 
 @click.command()
@@ -28,7 +28,7 @@ def worker(settings: Settings, once: bool, max_sources: int | None) -> None:
     """
     import logging
 
-    from mutual.json_logs import log_json_to_stderr
+    from ground.json_logs import log_json_to_stderr
     from mutual.worker import run_worker
 
     log_json_to_stderr(logging.getLogger())

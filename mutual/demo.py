@@ -15,10 +15,10 @@ from catalog.accounts import add_user
 from catalog.manifest import import_manifest, read_manifest
 from catalog.memberships import add_member
 from catalog.models import Community
+from ground.errors import MutualError
+from ground.settings import Settings
 from indexer.names import IndexNames
-from mutual.errors import MutualError
 from mutual.local_site import LocalSite
-from mutual.settings import Settings
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
 # Encrypts the demo's member-only credentials when no MUTUAL_CREDENTIALS_KEY is set. Being

@@ -22,15 +22,15 @@ from types import FrameType
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.run import run_alerts
 from catalog.claims import ClaimedOutcome, claim_due_sources, claimed_outcomes, release_claims
 from catalog.db import make_engine, require_schema, session_factory, transaction
 from catalog.locks import LockHeld, holder_id
 from catalog.models import utcnow
+from ground.errors import MutualError
+from ground.settings import Settings
 from indexer.client import make_client
 from indexer.sync import sync_index
-from mutual.alerts import run_alerts
-from mutual.errors import MutualError
-from mutual.settings import Settings
 from mutual.worker_crawl import ChildCrawl, CrawlChildFailed, run_child_crawl
 from mutual.worker_metrics import WorkerMetrics
 
@@ -220,7 +220,7 @@ class IndexRejected(MutualError):
 
 
 def run_alerts_step(settings: Settings) -> str:
-    """Alerts after each sync: `mutual.alerts.run_alerts`, as `mutual alerts run` does."""
+    """Alerts after each sync: `alerts.run.run_alerts`, as `mutual alerts run` does."""
     report = run_alerts(settings)
     if report.failures:
         raise AlertsFailed(f"{len(report.failures)} failures: {report.failures[:5]}")

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.claims import renew_claims
 from catalog.db import transaction
-from mutual.errors import MutualError
-from mutual.settings import Settings, settings_environ
+from ground.errors import MutualError
+from ground.settings import Settings, settings_environ
 
 log = logging.getLogger("mutual.worker")
 POLL_SECONDS = 0.2

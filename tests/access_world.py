@@ -9,8 +9,8 @@ from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction
 from catalog.memberships import ADMIN, MEMBER, add_member, create_invitation
 from catalog.sources import add_source
+from ground.settings import Settings
 from mutual.local_site import LocalSite
-from mutual.settings import Settings
 from tests.helpers import run_mutual
 from tests.web import PASSWORD
 

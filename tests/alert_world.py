@@ -23,9 +23,9 @@ from catalog.models import Source, utcnow
 from catalog.records import ParsedItem
 from catalog.saved_searches import add_saved_search
 from catalog.sources import add_source
+from ground.settings import Settings
 from indexer.client import make_client
 from indexer.sync import sync_index
-from mutual.settings import Settings
 from tests.web import PASSWORD, Mailbox
 
 OWNER = "alice@example.org"

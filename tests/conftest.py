@@ -15,8 +15,8 @@ from elasticsearch import Elasticsearch
 from playwright.sync_api import Browser, sync_playwright
 
 from catalog.db import upgrade_schema
+from ground.settings import Settings, load_settings
 from mutual.local_site import LocalSite
-from mutual.settings import Settings, load_settings
 from tests.helpers import REPO
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from catalog.db import make_engine, session_factory, transaction
-from mutual.settings import ENV_PREFIX, Settings, settings_environ
+from ground.settings import ENV_PREFIX, Settings, settings_environ
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"  # screenshots the browser tests keep

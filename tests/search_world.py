@@ -15,10 +15,10 @@ from elasticsearch import Elasticsearch
 from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction, upgrade_schema
 from catalog.sources import add_source
+from ground.settings import Settings, load_settings
 from indexer.client import make_client
 from indexer.sync import sync_index
 from mutual.local_site import LocalSite
-from mutual.settings import Settings, load_settings
 from tests.helpers import run_mutual
 
 FIXTURES = Path(__file__).parent / "fixtures"

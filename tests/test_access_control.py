@@ -16,21 +16,21 @@ import feedparser
 from flask.testing import FlaskClient
 from parsel import Selector
 
+from alerts.run import run_alerts
 from catalog.accounts import find_user
 from catalog.communities import get_community
 from catalog.db import make_engine, session_factory, transaction
 from catalog.memberships import leave
 from catalog.models import utcnow
 from catalog.saved_searches import add_saved_search, new_feed_token
+from ground.settings import Settings
 from indexer.client import make_client
 from indexer.names import IndexNames
 from indexer.portfolio import portfolio
 from indexer.query import SearchRequest, Viewer
 from indexer.search import get_item, search, suggest
 from indexer.viewers import viewer_for
-from mutual.alerts import run_alerts
 from mutual.local_site import LocalSite
-from mutual.settings import Settings
 from tests.access_world import (
     ALLOWED,
     PERSONAS,

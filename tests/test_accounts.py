@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction
 from catalog.memberships import create_invitation
-from mutual.settings import Settings
+from ground.settings import Settings
 from tests.helpers import run_mutual
 from tests.web import PASSWORD, sign_in, sign_up, signed_in_as, smtp_server, submit
 from webapp import create_app

@@ -12,20 +12,20 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from catalog.db import transaction
-from catalog.models import AlertMatch, SavedSearch, utcnow
-from catalog.saved_searches import active_saved_searches
-from indexer.alert_matching import (
+from alerts.matching import (
     MatchReport,
     alert_body,
     alert_filters,
     match_saved_searches,
     saved_matching,
 )
+from catalog.db import transaction
+from catalog.models import AlertMatch, SavedSearch, utcnow
+from catalog.saved_searches import active_saved_searches
+from ground.settings import Settings
 from indexer.client import make_client
 from indexer.names import IndexNames
 from indexer.viewers import viewer_for
-from mutual.settings import Settings
 from tests.alert_world import OUTSIDER, World, build_alert_world, job
 
 pytestmark = pytest.mark.sqlite_only
@@ -107,9 +107,9 @@ def test_grouped_searches_find_what_each_finds_alone(catalog: Settings) -> None:
 def test_a_group_larger_than_one_request_is_split_and_misses_nothing(
     catalog: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import indexer.alert_matching
+    import alerts.matching
 
-    monkeypatch.setattr(indexer.alert_matching, "GROUP_MEMBERS", 2)
+    monkeypatch.setattr(alerts.matching, "GROUP_MEMBERS", 2)
     world = _world_with_news(catalog)
     for _ in range(3):
         world.save("controller")

@@ -9,7 +9,7 @@ from catalog.accounts import add_user
 from catalog.db import make_engine, session_factory, transaction
 from catalog.models import AlertMatch
 from catalog.saved_searches import add_saved_search, record_matches
-from mutual.settings import Settings
+from ground.settings import Settings
 from tests.web import PASSWORD
 
 

@@ -17,20 +17,20 @@ import pytest
 from flask.testing import FlaskClient
 from parsel import Selector
 
-from catalog.communities import get_community
-from catalog.db import transaction
-from catalog.memberships import leave
-from catalog.models import AlertDelivery, SavedSearch, utcnow
-from catalog.saved_searches import new_calendar_token, new_feed_token
-from mutual.alerts import CRASH_AFTER_SEND_ENV, CRASH_EXIT_CODE, run_alerts
-from mutual.settings import Settings
-from mutual.webhooks import (
+from alerts.run import CRASH_AFTER_SEND_ENV, CRASH_EXIT_CODE, run_alerts
+from alerts.webhooks import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     WebhookFailed,
     check_webhook_url,
     verify_signature,
 )
+from catalog.communities import get_community
+from catalog.db import transaction
+from catalog.memberships import leave
+from catalog.models import AlertDelivery, SavedSearch, utcnow
+from catalog.saved_searches import new_calendar_token, new_feed_token
+from ground.settings import Settings
 from tests.alert_world import (
     OWNER,
     World,
@@ -338,9 +338,9 @@ def test_the_save_form_partial_carries_the_page_query(catalog: Settings) -> None
 def test_many_new_matches_are_read_page_by_page(
     catalog: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import indexer.alert_matching
+    import alerts.matching
 
-    monkeypatch.setattr(indexer.alert_matching, "PAGE", 2)
+    monkeypatch.setattr(alerts.matching, "PAGE", 2)
     world = build_alert_world(catalog)
     world.save("analyst", frequency="weekly")
     world.store("shca", *(job(f"Analyst {n}", f"a{n}") for n in range(5)))

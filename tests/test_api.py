@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
+from ground.settings import Settings
 from indexer.query import MAX_PAGE_SIZE, MAX_QUERY_LENGTH
-from mutual.settings import Settings
 from tests.search_world import indexed_world
 from webapp import create_app
 

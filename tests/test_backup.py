@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from alerts.alert_mail import unsubscribe_token
 from catalog.accounts import add_user, find_user
 from catalog.backup import catalog_is_empty
 from catalog.communities import add_community
@@ -32,8 +33,7 @@ from catalog.saved_searches import (
     user_for_calendar,
 )
 from catalog.sources import add_source
-from mutual.alert_mail import unsubscribe_token
-from mutual.settings import Settings
+from ground.settings import Settings
 from tests.helpers import make_catalog_items, run_mutual
 from tests.web import PASSWORD, sign_in, signed_in_as
 

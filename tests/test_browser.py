@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser
 
+from ground.settings import Settings
 from mutual.demo import demo_settings
-from mutual.settings import Settings
 from tests.helpers import ARTIFACTS, REPO, run_mutual, settings_env
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
+from ground.settings import Settings
 from mutual.local_site import LocalSite
-from mutual.settings import Settings
 from tests.access_world import SECRET_TITLE, build_world
 from tests.helpers import ARTIFACTS
 from tests.web import PASSWORD, served_app

@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import Browser, Page
 
-from mutual.settings import Settings
+from ground.settings import Settings
 from tests.helpers import ARTIFACTS
 from tests.search_world import indexed_world
 from tests.web import served_app

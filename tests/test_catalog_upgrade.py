@@ -4,7 +4,7 @@ from alembic import command
 from sqlalchemy import text
 
 from catalog.db import alembic_config, make_engine
-from mutual.settings import Settings
+from ground.settings import Settings
 from tests.helpers import run_mutual
 
 

@@ -13,9 +13,9 @@ from catalog.accounts import add_user
 from catalog.communities import get_community
 from catalog.memberships import find_invitation
 from catalog.models import Item, Source
+from ground.settings import Settings, settings_environ
 from mutual.cli import cli
 from mutual.local_site import LocalSite
-from mutual.settings import Settings, settings_environ
 from tests.helpers import catalog_session, run_mutual
 
 if TYPE_CHECKING:

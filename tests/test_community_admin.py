@@ -23,10 +23,10 @@ from catalog.db import upgrade_schema
 from catalog.memberships import ADMIN, PENDING, add_member, membership
 from catalog.models import Invitation, Membership, Source
 from catalog.sources import add_source
+from ground.settings import Settings, settings_environ
 from indexer.names import IndexNames
 from mutual.cli import cli
 from mutual.local_site import LocalSite
-from mutual.settings import Settings, settings_environ
 from tests.helpers import catalog_session, run_mutual
 from webapp import create_app
 

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from catalog.db import make_engine, session_factory
 from catalog.models import Item, Source
+from ground.settings import Settings
 from indexer.names import IndexNames
 from mutual.local_site import LocalSite
-from mutual.settings import Settings
 from tests.conftest import FIXTURES
 from tests.helpers import REPO, run_mutual, settings_env
 

@@ -17,8 +17,8 @@ from catalog.credentials import AUTH_KINDS
 from catalog.db import make_engine, session_factory, transaction
 from catalog.models import Item, Sighting, Source
 from catalog.sources import ITEM_KINDS, SOURCE_KINDS
+from ground.settings import Settings
 from mutual.demo import demo_settings
-from mutual.settings import Settings
 from tests.helpers import run_mutual
 from tests.web import sign_in
 from webapp import create_app

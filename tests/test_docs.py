@@ -2,8 +2,8 @@
 
 import click
 
+from ground.settings import describe_settings
 from mutual.cli import cli
-from mutual.settings import describe_settings
 from tests.helpers import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
+from ground.settings import Settings
 from mutual.local_site import LocalSite
-from mutual.settings import Settings
 from tests.helpers import es_script, run_mutual
 
 

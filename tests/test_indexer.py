@@ -18,12 +18,12 @@ from catalog.items import delete_items, set_status, store_items
 from catalog.locks import LockHeld, held
 from catalog.models import Item, Source, SyncState
 from catalog.records import ParsedItem
+from ground.settings import Settings
 from indexer.client import make_client
 from indexer.mapping import current_index
 from indexer.names import IndexNames
 from indexer.rebuild import rebuild_index
 from indexer.sync import SyncReport, sync_index
-from mutual.settings import Settings
 from tests.helpers import make_catalog_items, run_mutual
 
 

@@ -11,9 +11,9 @@ import time
 import pytest
 from elasticsearch import Elasticsearch
 
+from ground.settings import Settings
 from indexer.mapping import current_index
 from indexer.names import IndexNames
-from mutual.settings import Settings
 from tests.helpers import REPO, es_script, make_catalog_items, run_mutual, settings_env
 
 

@@ -16,7 +16,7 @@ from parsel import Selector, SelectorList
 from playwright.sync_api import Browser
 from werkzeug.serving import make_server
 
-from mutual.settings import Settings
+from ground.settings import Settings
 from tests.search_world import indexed_world
 from webapp import create_app
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.db import upgrade_schema
-from mutual.settings import Settings
+from ground.settings import Settings
 from tests.helpers import run_mutual
 
 KEY = "manifest-test-key-" + "k" * 24

@@ -37,7 +37,7 @@ from catalog.records import ParsedItem
 from catalog.sequences import current_value
 from catalog.source_removal import remove_source
 from catalog.sources import add_source, get_source
-from mutual.settings import Settings
+from ground.settings import Settings
 
 
 def _people(session: Session) -> None:

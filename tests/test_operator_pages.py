@@ -11,13 +11,13 @@ from flask.testing import FlaskClient
 from parsel import Selector
 from werkzeug.test import TestResponse
 
+from alerts.run import run_alerts
 from catalog.accounts import add_user
 from catalog.communities import add_community
 from catalog.fetch_history import KEEP_PER_SOURCE, recent_attempts, record_attempt
 from catalog.sources import add_source, get_source
-from mutual.alerts import run_alerts
+from ground.settings import Settings
 from mutual.local_site import LocalSite
-from mutual.settings import Settings
 from tests.alert_world import build_alert_world, job, webhook_receiver
 from tests.helpers import catalog_session, run_mutual
 from tests.web import PASSWORD, sign_in

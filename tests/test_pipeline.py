@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from catalog.db import make_engine, session_factory
 from catalog.models import Item, Source
+from ground.settings import Settings
 from indexer.names import IndexNames
 from mutual.local_site import LocalSite
-from mutual.settings import Settings
 from tests.helpers import run_mutual
 
 

@@ -9,8 +9,8 @@ from catalog.accounts import find_user
 from catalog.communities import get_community
 from catalog.db import make_engine, session_factory, transaction
 from catalog.memberships import add_member
+from ground.settings import Settings
 from mutual.local_site import LocalSite
-from mutual.settings import Settings
 from tests.access_world import SECRET_TITLE, build_world
 from tests.web import sign_in
 from webapp import create_app

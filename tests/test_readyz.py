@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction
 from catalog.sources import add_source
+from ground.json_logs import JsonFormatter
+from ground.settings import Settings
 from indexer.client import make_client
 from indexer.sync import sync_index
-from mutual.json_logs import JsonFormatter
-from mutual.settings import Settings
 from tests.helpers import make_catalog_items
 from webapp import create_app
 

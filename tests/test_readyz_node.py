@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from parsel import Selector
 
 from catalog.db import make_engine, session_factory
+from ground.settings import Settings
 from indexer.client import make_client
 from indexer.sync import sync_index
-from mutual.settings import Settings
 from tests.helpers import es_script, make_catalog_items
 from webapp import create_app
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from bench.relevance import JUDGEMENTS, read_judgements, run
+from ground.settings import Settings
 from indexer.client import make_client
 from indexer.names import IndexNames
 from mutual.demo import demo_settings
-from mutual.settings import Settings
 from tests.helpers import run_mutual
 
 # Measured 0.948 and 0.344 (of an attainable 0.449) when the judged set was written.

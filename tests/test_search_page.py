@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from flask.testing import FlaskClient
 
+from ground.settings import Settings
 from mutual.local_site import LocalSite
-from mutual.settings import Settings
 from tests.helpers import run_mutual
 from webapp import create_app
 

@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 from parsel import Selector
 
+from ground.settings import Settings
 from mutual.local_site import LocalSite
-from mutual.settings import Settings
 from tests.helpers import run_mutual
 from webapp import create_app
 

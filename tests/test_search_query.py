@@ -20,6 +20,7 @@ from catalog.db import make_engine, session_factory, transaction
 from catalog.items import store_items
 from catalog.records import ParsedItem
 from catalog.sources import add_source
+from ground.settings import Settings
 from indexer.client import make_client
 from indexer.names import IndexNames
 from indexer.query import SearchRequest, Viewer
@@ -34,7 +35,6 @@ from indexer.search import (
     suggest,
 )
 from indexer.sync import sync_index
-from mutual.settings import Settings
 
 pytestmark = pytest.mark.sqlite_only
 

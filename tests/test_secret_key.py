@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from alerts.alert_mail import read_unsubscribe_token, unsubscribe_token
 from catalog.accounts import add_user
 from catalog.db import make_engine, session_factory, transaction
 from catalog.saved_searches import add_saved_search
-from mutual.alert_mail import read_unsubscribe_token, unsubscribe_token
-from mutual.secret_key import KEY_FILE, SecretKeyUnreadable, secret_key
-from mutual.settings import Settings
+from ground.secret_key import KEY_FILE, SecretKeyUnreadable, secret_key
+from ground.settings import Settings
 from tests.web import sign_in, signed_in_as
 from webapp import create_app
 

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from mutual.settings import Settings
+from ground.settings import Settings
 from tests.helpers import REPO, make_catalog_items, run_mutual
 
 SECURE_PORT = os.environ.get("MUTUAL_ES_SECURE_PORT", "9260")

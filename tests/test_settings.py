@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from mutual.settings import SettingsError, describe_settings, load_settings
+from ground.settings import SettingsError, describe_settings, load_settings
 
 
 def test_defaults_need_no_configuration() -> None:

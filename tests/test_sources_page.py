@@ -12,7 +12,7 @@ from catalog.communities import add_community
 from catalog.credentials import Credentials
 from catalog.models import utcnow
 from catalog.sources import Backoff, add_source, get_source, record_fetch_failure
-from mutual.settings import Settings
+from ground.settings import Settings
 from tests.helpers import catalog_session
 from webapp import create_app
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from parsel import Selector
 
-from mutual.settings import Settings
+from ground.settings import Settings
 from webapp import create_app
 
 WEEK = 7 * 86400

@@ -25,8 +25,8 @@ from catalog.db import make_engine, session_factory, transaction
 from catalog.models import Sighting, Source, utcnow
 from catalog.records import FetchInfo
 from catalog.sources import Backoff, add_source, record_fetch_success
+from ground.settings import Settings
 from mutual.local_site import LocalSite
-from mutual.settings import Settings
 from tests.helpers import REPO, settings_env
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>

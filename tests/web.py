@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from parsel import Selector
 from werkzeug.test import TestResponse
 
-from mutual.settings import Settings
+from ground.settings import Settings
 from tests.helpers import REPO, settings_env
 
 PASSWORD = "correct horse battery staple"

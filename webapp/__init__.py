@@ -8,10 +8,10 @@ from flask import Flask, Response
 from flask_wtf.csrf import CSRFProtect
 
 from catalog.db import make_engine
+from ground.secret_key import secret_key
+from ground.settings import Settings, load_settings
 from indexer.client import make_client
 from indexer.names import IndexNames
-from mutual.secret_key import secret_key
-from mutual.settings import Settings, load_settings
 from webapp import (
     accounts_pages,
     alert_feeds,

@@ -11,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
+from alerts.mail import MailFailed, MailNotConfigured, compose, send
 from catalog.accounts import (
     AccountError,
     UnknownUser,
@@ -27,7 +28,6 @@ from catalog.accounts import (
 from catalog.memberships import InvitationInvalid, find_invitation
 from catalog.models import User
 from catalog.sign_in_limits import SignInLimit, clear_failures, locked_until, record_failure
-from mutual.mail import MailFailed, MailNotConfigured, compose, send
 from webapp.db import db
 from webapp.forms import (
     ChangePasswordForm,

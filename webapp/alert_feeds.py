@@ -15,9 +15,9 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort
 from icalendar import Calendar
 
+from alerts.matching import saved_request
 from catalog.models import SavedSearch
 from catalog.saved_searches import search_for_feed, user_for_calendar
-from indexer.alert_matching import saved_request
 from indexer.client import SearchUnavailable
 from indexer.query import SearchRequest, Viewer
 from indexer.search import Hit, search

@@ -10,6 +10,9 @@ from typing import Any
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from alerts.alert_mail import read_unsubscribe_token
+from alerts.matching import visible_hits
+from alerts.webhooks import WebhookFailed, check_webhook_url
 from catalog.models import AlertMatch, SavedSearch
 from catalog.saved_searches import (
     SavedSearchInvalid,
@@ -25,11 +28,8 @@ from catalog.saved_searches import (
     recent_matches,
     troubled_deliveries,
 )
-from indexer.alert_matching import visible_hits
 from indexer.client import SearchUnavailable
 from indexer.search import Hit
-from mutual.alert_mail import read_unsubscribe_token
-from mutual.webhooks import WebhookFailed, check_webhook_url
 from webapp.alert_forms import SavedSearchForm, SaveSearchForm
 from webapp.db import db
 from webapp.forms import EmptyForm

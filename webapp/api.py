@@ -1,6 +1,6 @@
 """The JSON API: the search page's search, single items and suggestions, as JSON.
 
-It reads the URL exactly as the page does (`webapp.search_args`) and sees what the page's
+It reads the URL exactly as the page does (`indexer.search_args`) and sees what the page's
 viewer sees (`current_viewer()`, from the session cookie). Where the page quietly clamps a
 value, the API says what was wrong: every error is `{"error": {"code", "message"}}`.
 """
@@ -27,9 +27,9 @@ from indexer.query import (
     UPCOMING,
 )
 from indexer.search import Cursor, FacetMap, Hit, SearchResults, get_item, search, suggest
+from indexer.search_args import request_from_args, scope_of
 from webapp.login import current_viewer
 from webapp.openapi import openapi_document
-from webapp.search_args import request_from_args, scope_of
 from webapp.services import services
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")

@@ -41,8 +41,8 @@ from catalog.source_removal import remove_source
 from catalog.sources import add_source, fetch_health, list_sources
 from crawlers.guard import check_url
 from crawlers.source_options import check_source_options
-from mutual.errors import MutualError
-from mutual.settings import ENV_PREFIX, Settings, settings_environ
+from ground.errors import MutualError
+from ground.settings import ENV_PREFIX, Settings, settings_environ
 from webapp.admin_forms import (
     CommunitySettingsForm,
     InvitationForm,

@@ -14,7 +14,7 @@ import uuid
 
 from flask import Flask, Response, g, has_request_context, request
 
-from mutual.json_logs import log_json_to_stderr
+from ground.json_logs import log_json_to_stderr
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # What a request id may look like when it comes from outside: short, no spaces or markup.

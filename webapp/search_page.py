@@ -11,9 +11,9 @@ from catalog.models import Community
 from indexer.client import SearchUnavailable
 from indexer.query import SearchRequest, Viewer
 from indexer.search import FACET_LABELS, SearchResults, open_point_in_time, search
+from indexer.search_args import args_of, request_from_args, scope_of
 from webapp.db import reading
 from webapp.login import current_catalog_view, signed_in_user
-from webapp.search_args import args_of, request_from_args, scope_of
 from webapp.search_view_model import chips, facet_groups, href, item_hrefs, next_href, sort_links
 from webapp.services import services
 

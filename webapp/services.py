@@ -8,8 +8,8 @@ from elasticsearch import Elasticsearch
 from flask import current_app
 from sqlalchemy.engine import Engine
 
+from ground.settings import Settings
 from indexer.names import IndexNames
-from mutual.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ from crawlers.outcomes import SourceFailed, SourceFetched
 from crawlers.parsers import UNREADABLE, parse_body, parse_page
 from crawlers.results import ParseResult
 from crawlers.retry_after import retry_after_seconds
-from mutual.settings import Settings
+from crawlers.source_selection import select_sources
+from ground.settings import Settings
 
 log = logging.getLogger(__name__)
 Outcome = SourceFetched | SourceFailed
@@ -107,8 +108,6 @@ class SourcesSpider(Spider):
 
     async def start(self) -> AsyncIterator[Request | SourceFailed]:
         if self.sources is None:
-            from crawlers.run import select_sources  # noqa: PLC0415 -- run imports this module
-
             self.sources = select_sources(self.mutual)
         for source in self.sources:
             if source.unusable:

@@ -1,7 +1,7 @@
 """Matching saved searches against newly indexed items, and checking at delivery time what the
 owner may still see.
 
-Each saved search is replayed exactly as its page showed it (webapp.search_args reads its query
+Each saved search is replayed exactly as its page showed it (indexer.search_args reads its query
 string, indexer.query.build_matching builds what a hit must match, with the owner's viewer from
 indexer.viewers.viewer_for), limited to documents indexed since the search's last check (less a
 small overlap) and first seen after the search was saved; the matches go to the outbox, which
@@ -93,7 +93,7 @@ def saved_request(saved: SavedSearch, viewer: Viewer, size: int) -> SearchReques
     """The SearchRequest a saved search's query string means for its owner now."""
     # Imported here: importing the webapp package runs its __init__ (the whole Flask app),
     # which imports this module; the reading of URL parameters itself needs no Flask.
-    from webapp.search_args import request_from_args, scope_of  # noqa: PLC0415 - see above
+    from indexer.search_args import request_from_args, scope_of  # noqa: PLC0415 - see above
 
     args: MultiDict[str, str] = MultiDict(parse_qsl(saved.query))
     return request_from_args(args, scope_of(args, viewer, {}), size)

@@ -18,6 +18,10 @@ from typing import Any
 from elasticsearch import Elasticsearch
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.alert_mail import compose_alert
+from alerts.mail import MailFailed, MailNotConfigured, send
+from alerts.matching import match_saved_searches, visible_hits
+from alerts.webhooks import WebhookCall, WebhookFailed, post_webhook
 from catalog.db import make_engine, require_schema, session_factory, transaction
 from catalog.locks import held
 from catalog.models import AlertDelivery, SavedSearch, User, utcnow
@@ -28,16 +32,12 @@ from catalog.saved_searches import (
     plan_deliveries,
     record_failure,
 )
-from indexer.alert_matching import match_saved_searches, visible_hits
+from ground.secret_key import SecretKeyUnreadable
+from ground.settings import Settings
 from indexer.client import make_client
 from indexer.names import IndexNames
 from indexer.search import Hit
 from indexer.viewers import viewer_for
-from mutual.alert_mail import compose_alert
-from mutual.mail import MailFailed, MailNotConfigured, send
-from mutual.secret_key import SecretKeyUnreadable
-from mutual.settings import Settings
-from mutual.webhooks import WebhookCall, WebhookFailed, post_webhook
 
 # Tests only: exit at once after the mail server accepted a message, before it is recorded.
 CRASH_AFTER_SEND_ENV = "MUTUAL_TEST_EXIT_AFTER_SEND"

@@ -17,8 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawlers.guard import UnsafeURL, check_address, check_url
-from mutual import __version__
-from mutual.errors import MutualError
+from ground.errors import MutualError
+from ground.version import __version__
 
 SIGNATURE_HEADER = "X-Mutual-Signature"
 TIMESTAMP_HEADER = "X-Mutual-Timestamp"

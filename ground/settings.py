@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mutual.errors import MutualError
+from ground.errors import MutualError
 
 ENV_PREFIX = "MUTUAL_"
 CONFIG_ENV = "MUTUAL_CONFIG"

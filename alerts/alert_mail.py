@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from alerts.mail import compose
 from catalog.models import SavedSearch
+from ground.secret_key import secret_key
+from ground.settings import Settings
 from indexer.search import Hit
-from mutual.mail import compose
-from mutual.secret_key import secret_key
-from mutual.settings import Settings
 
 UNSUBSCRIBE_SALT = "mutual-alert-unsubscribe"
 ELSEWHERE = "Public listings"  # items no community of the owner's carried (a public board)
@@ -40,7 +40,7 @@ def read_unsubscribe_token(settings: Settings, token: str) -> tuple[int, int] | 
 
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("mutual", "templates"),
+        loader=PackageLoader("alerts", "templates"),
         autoescape=select_autoescape(["html"]),
         keep_trailing_newline=True,
     )

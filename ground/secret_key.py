@@ -12,8 +12,8 @@ import os
 import secrets
 from pathlib import Path
 
-from mutual.errors import MutualError
-from mutual.settings import Settings
+from ground.errors import MutualError
+from ground.settings import Settings
 
 KEY_FILE = "secret_key"
 

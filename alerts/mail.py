@@ -7,8 +7,8 @@ import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from mutual.errors import MutualError
-from mutual.settings import Settings
+from ground.errors import MutualError
+from ground.settings import Settings
 
 
 class MailNotConfigured(MutualError):

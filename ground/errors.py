@@ -1,6 +1,6 @@
 """The base of every error a user can fix; the CLI prints these as one line, not a traceback."""
 
-from mutual import exits
+from ground import exits
 
 
 class MutualError(Exception):
