@@ -28,8 +28,9 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from alerts.outbox import record_matches
 from catalog.models import SavedSearch
-from catalog.saved_searches import active_saved_searches, record_matches
+from catalog.saved_searches import active_saved_searches
 from indexer.client import SearchUnavailable
 from indexer.names import IndexNames
 from indexer.query import Matching, SearchRequest, Viewer, build_live_items, build_matching

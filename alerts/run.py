@@ -21,17 +21,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.alert_mail import compose_alert
 from alerts.mail import MailFailed, MailNotConfigured, send
 from alerts.matching import match_saved_searches, visible_hits
+from alerts.outbox import delivery_matches, due_deliveries, plan_deliveries, record_failure
 from alerts.webhooks import WebhookCall, WebhookFailed, post_webhook
 from catalog.db import make_engine, require_schema, session_factory, transaction
 from catalog.locks import held
 from catalog.models import AlertDelivery, SavedSearch, User, utcnow
-from catalog.saved_searches import (
-    active_saved_searches,
-    delivery_matches,
-    due_deliveries,
-    plan_deliveries,
-    record_failure,
-)
+from catalog.saved_searches import active_saved_searches
 from ground.secret_key import SecretKeyUnreadable
 from ground.settings import Settings
 from indexer.client import make_client

@@ -9,12 +9,11 @@ owner's viewer as it is then, so leaving a community takes its member-only items
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort
-from icalendar import Calendar
 
+from alerts.feeds import atom_feed, icalendar_feed
 from alerts.matching import saved_request
 from catalog.models import SavedSearch
 from catalog.saved_searches import search_for_feed, user_for_calendar
@@ -23,8 +22,6 @@ from indexer.query import SearchRequest, Viewer
 from indexer.search import Hit, search
 from indexer.viewers import viewer_for
 from webapp.db import db
-from webapp.event_times import instant
-from webapp.item_ics import EventFields, day_or_time, vevent
 from webapp.public_links import public_url_for
 from webapp.services import services
 
@@ -32,8 +29,6 @@ blueprint = Blueprint("feeds", __name__)
 
 FEED_SIZE = 50
 CALENDAR_SIZE = 100
-PRODID = "-//Mutual//Saved searches//EN"
-UID_DOMAIN = "mutual"  # subscribed calendars know the events by these UIDs: keep them
 
 
 def _hits(request: SearchRequest, viewer: Viewer) -> list[Hit]:
@@ -43,61 +38,6 @@ def _hits(request: SearchRequest, viewer: Viewer) -> list[Hit]:
     except SearchUnavailable:
         abort(503)
     return list(results.hits)
-
-
-def atom_feed(title: str, self_url: str, hits: list[Hit], now: datetime) -> bytes:
-    feed = FeedGenerator()
-    feed.id(self_url)
-    feed.title(title)
-    feed.link(href=self_url, rel="self")
-    feed.updated(now)
-    for hit in reversed(hits):  # feedgen puts each new entry first
-        entry = feed.add_entry()
-        entry.id(f"urn:mutual:item:{hit.id}")
-        entry.title(hit.title)
-        entry.link(href=hit.url)
-        entry.summary(str(hit.snippet_html.striptags()) or hit.title)
-        entry.updated(instant(hit.published_at) or now)
-        for community in hit.seen_in:
-            entry.category(term=community)
-    body: bytes = feed.atom_str(pretty=True)
-    return body
-
-
-def _feed_fields(hit: Hit) -> EventFields | None:
-    """A feed's event says only what is known: no end, location or status is made up."""
-    start = instant(hit.event.start if hit.event else None)
-    if start is None or hit.event is None:
-        return None
-    end = instant(hit.event.end)
-    return EventFields(
-        uid=f"{hit.id}@{UID_DOMAIN}",
-        start=day_or_time(start, hit.event.all_day),
-        end=day_or_time(end, hit.event.all_day) if end is not None and end > start else None,
-        description=str(hit.snippet_html.striptags()),
-        location=hit.event.venue or hit.location or None,
-        status="CANCELLED" if hit.event.status == "cancelled" else None,
-    )
-
-
-def icalendar_feed(name: str, hits: list[Hit], not_before: date) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    for hit in hits:
-        fields = _feed_fields(hit)
-        if fields is not None and _starts_on_or_after(fields, not_before):
-            calendar.add_component(vevent(hit, fields))
-    body: bytes = calendar.to_ical()
-    return body
-
-
-def _starts_on_or_after(fields: EventFields, day: date) -> bool:
-    """Whether the event starts on `day` or later, all-day and timed events alike."""
-    if isinstance(fields.start, datetime):
-        return fields.start >= datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return fields.start is not None and fields.start >= day
 
 
 def _feed_search(token: str) -> tuple[SavedSearch, Viewer]:

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from alerts.alert_mail import read_unsubscribe_token
 from alerts.matching import visible_hits
+from alerts.outbox import recent_matches, troubled_deliveries
 from alerts.webhooks import WebhookFailed, check_webhook_url
 from catalog.models import AlertMatch, SavedSearch
 from catalog.saved_searches import (
@@ -25,8 +26,6 @@ from catalog.saved_searches import (
     new_calendar_token,
     new_feed_token,
     owned_search,
-    recent_matches,
-    troubled_deliveries,
 )
 from indexer.client import SearchUnavailable
 from indexer.search import Hit

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from indexer.search import EventTimes, Salary
-from webapp.event_times import parsed_time, zone_named
+from indexer.event_times import parsed_time, zone_named
 
 DASH = "\N{EN DASH}"  # between the two ends of a range
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}

@@ -15,8 +15,8 @@ from crawlers.normalise import sanitise_html
 from indexer.client import SearchUnavailable
 from indexer.query import Viewer
 from indexer.search import FACET_LABELS, Hit, get_item_with_body, more_from_organisation
-from webapp.event_times import EventWhen, when_in_own_zone
-from webapp.item_ics import event_calendar
+from indexer.event_times import EventWhen, when_in_own_zone
+from alerts.ics import event_calendar
 from webapp.login import current_viewer
 from webapp.services import services
 
