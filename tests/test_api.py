@@ -200,7 +200,7 @@ def test_openapi_document_is_valid_and_covers_every_route(client: FlaskClient) -
 
 
 def test_every_hit_is_what_the_openapi_document_says_a_hit_is(client: FlaskClient) -> None:
-    # The document's Hit schema is written by hand next to the code that makes a hit's JSON:
+    # The document's Hit schema is derived from the model the API builds (webapp/api_models.py):
     # every hit of each kind must have exactly its fields, each of its type.
     schema = _json(client, "/api/openapi.json")["components"]["schemas"]["Hit"]
     hits = _json(client, f"/api/search?size={MAX_PAGE_SIZE}")["hits"]
@@ -209,3 +209,27 @@ def test_every_hit_is_what_the_openapi_document_says_a_hit_is(client: FlaskClien
     for hit in hits:
         assert set(hit) == set(schema["properties"]), hit["title"]
         validator.validate(hit)
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "schema"),
+    [
+        ("/api/search?q=analyst&size=5", 200, "SearchResults"),
+        ("/api/suggest?q=a", 200, "Suggestions"),
+        ("/api/items/no-such-item", 404, "Error"),
+        ("/api/search?size=0", 400, "Error"),
+        ("/api/no-such-endpoint", 404, "Error"),
+    ],
+)
+def test_every_answer_is_what_the_openapi_document_says(
+    client: FlaskClient, path: str, status: int, schema: str
+) -> None:
+    # Answers are validated against the whole document, so the schemas' references resolve.
+    document = _json(client, "/api/openapi.json")
+    validator = Draft202012Validator(
+        {"$ref": f"#/components/schemas/{schema}", "components": document["components"]}
+    )
+    answer = _json(client, path, status)
+    validator.validate(answer)
+    if schema == "SearchResults":
+        assert answer["hits"], "the search should find something to check"

@@ -8,7 +8,7 @@ value, the API says what was wrong: every error is `{"error": {"code", "message"
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -26,11 +26,16 @@ from indexer.query import (
     SORTS,
     UPCOMING,
 )
-from indexer.search import Cursor, FacetMap, Hit, SearchResults, get_item, search, suggest
+from indexer.search import Cursor, Hit, SearchResults, get_item, search, suggest
 from indexer.search_args import request_from_args, scope_of
+from webapp import api_models
+from webapp.api_models import ErrorCode
 from webapp.login import current_viewer
 from webapp.openapi import openapi_document
 from webapp.services import services
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -50,7 +55,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 class ApiProblem(Exception):
     """A request the API answers with an error object instead of a result."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: ErrorCode, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
 
@@ -62,9 +67,9 @@ def _private(response: Response) -> Response:
     return response
 
 
-def error_response(status: int, code: str, message: str) -> tuple[Response, int]:
+def error_response(status: int, code: ErrorCode, message: str) -> tuple[Response, int]:
     """The one shape of every API error."""
-    return _private(jsonify(error={"code": code, "message": message})), status
+    return _private(answer(api_models.Error(api_models.ErrorBody(code, message)))), status
 
 
 @blueprint.errorhandler(ApiProblem)
@@ -83,7 +88,8 @@ def _http_error(exc: HTTPException) -> HTTPException | tuple[Response, int]:
     """Under /api, unknown routes and methods answer in JSON too; elsewhere nothing changes."""
     if not f"{request.path}/".startswith("/api/") or exc.code is None:
         return exc
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.code, "http_error")
+    codes: dict[int, ErrorCode] = {404: "not_found", 405: "method_not_allowed"}
+    code = codes.get(exc.code, "http_error")
     return error_response(exc.code, code, exc.description or exc.name)
 
 
@@ -123,43 +129,44 @@ def checked_search_args(args: MultiDict[str, str], default_size: int) -> int:
 # --- Shapes -------------------------------------------------------------------------------
 
 
-def hit_json(hit: Hit) -> dict[str, Any]:
+def hit_answer(hit: Hit) -> api_models.Hit:
     """One hit as the API shows it (the HTML fields are escaped, with only <mark> added)."""
-    return {
-        "id": hit.id,
-        "kind": hit.kind,
-        "title": hit.title,
-        "title_html": str(hit.title_html),
-        "snippet_html": str(hit.snippet_html),
-        "url": hit.url,
-        "detail_url": url_for("items.item_page", item_id=hit.id),
-        "apply_url": hit.apply_url,
-        "organisation": hit.organisation,
-        "location": hit.location,
-        "published_at": hit.published_at,
-        "seen_in": list(hit.seen_in),
-        "remote": hit.remote,
-        "employment_type": hit.employment_type,
-        "salary": asdict(hit.salary) if hit.salary else None,
-        "event": asdict(hit.event) if hit.event else None,
-        "author": hit.author,
-        "status": hit.status,
-    }
+    return api_models.Hit(
+        id=hit.id,
+        kind=hit.kind,
+        title=hit.title,
+        title_html=str(hit.title_html),
+        snippet_html=str(hit.snippet_html),
+        url=hit.url,
+        detail_url=url_for("items.item_page", item_id=hit.id),
+        apply_url=hit.apply_url,
+        organisation=hit.organisation,
+        location=hit.location,
+        published_at=hit.published_at,
+        seen_in=list(hit.seen_in),
+        remote=hit.remote,
+        employment_type=hit.employment_type,
+        salary=hit.salary,
+        event=hit.event,
+        author=hit.author,
+        status=hit.status,
+    )
 
 
-def facets_json(facets: FacetMap) -> dict[str, list[dict[str, Any]]]:
-    return {name: [asdict(value) for value in values] for name, values in facets.items()}
+def results_answer(results: SearchResults) -> api_models.SearchResults:
+    return api_models.SearchResults(
+        total=results.total,
+        hits=[hit_answer(hit) for hit in results.hits],
+        facets={name: list(values) for name, values in results.facets.items()},
+        suggestion=results.suggestion,
+        after=results.next_cursor.encode() if results.next_cursor else None,
+        took_ms=results.took_ms,
+    )
 
 
-def results_json(results: SearchResults) -> dict[str, Any]:
-    return {
-        "total": results.total,
-        "hits": [hit_json(hit) for hit in results.hits],
-        "facets": facets_json(results.facets),
-        "suggestion": results.suggestion,
-        "after": results.next_cursor.encode() if results.next_cursor else None,
-        "took_ms": results.took_ms,
-    }
+def answer(model: DataclassInstance) -> Response:
+    """A typed answer (webapp/api_models.py) as the JSON the OpenAPI document describes."""
+    return jsonify(asdict(model))
 
 
 # --- Endpoints ----------------------------------------------------------------------------
@@ -173,7 +180,7 @@ def api_search() -> Response:
     scope = scope_of(request.args, viewer, {})  # the API shows no switch: no labels to read
     search_request = request_from_args(request.args, scope, size)
     results = search(app_services.search_client, app_services.index_names, search_request, viewer)
-    return jsonify(results_json(results))
+    return answer(results_answer(results))
 
 
 @blueprint.get("/items/<item_id>")
@@ -185,7 +192,7 @@ def api_item(item_id: str) -> Response:
         hit = get_item(client, names, item_id, current_viewer())
     if hit is None:  # missing and not visible read the same: nothing to learn by probing
         raise ApiProblem(404, "not_found", "No such item.")
-    return jsonify(hit_json(hit))
+    return answer(hit_answer(hit))
 
 
 @blueprint.get("/suggest")
@@ -196,8 +203,8 @@ def api_suggest() -> Response:
         raise ApiProblem(400, "query_too_long", message)
     app_services = services()
     titles = suggest(app_services.search_client, app_services.index_names, typed, current_viewer())
-    found = [{"text": t, "url": url_for("search.search_view", q=t)} for t in titles]
-    return jsonify(query=typed, suggestions=found)
+    found = [api_models.Suggestion(t, url_for("search.search_view", q=t)) for t in titles]
+    return answer(api_models.Suggestions(query=typed, suggestions=found))
 
 
 @blueprint.get("/openapi.json")

@@ -1,12 +1,17 @@
 """The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json.
 
 Built by a function (not kept in a module-level dict) so that no caller can change it for the
-next one; `tests/test_api.py` validates it and checks every /api route is in it.
+next one; `tests/test_api.py` validates it and checks every /api route is in it. The answers'
+schemas are derived from the typed models the endpoints build (webapp/api_models.py, through
+pydantic's JSON Schema generation); the parameters from the query builder's own limits.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from pydantic import TypeAdapter
+from pydantic.json_schema import JsonSchemaMode
 
 from indexer.query import (
     ATTENDANCE,
@@ -19,8 +24,10 @@ from indexer.query import (
     SORTS,
     UPCOMING,
 )
+from webapp.api_models import ANSWERS, Error, Hit, SearchResults, Suggestions
 
 JSON = "application/json"
+REF = "#/components/schemas/"
 DESCRIPTION = (
     "Search the jobs, events and resources of your communities. Identity is the web session's "
     "cookie: the API sees what the search page shows the same person. Every error is a JSON "
@@ -90,114 +97,39 @@ def search_parameters() -> list[dict[str, Any]]:
     ]
 
 
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"oneOf": [schema, {"type": "null"}]}
+def _inlined(schema: Any, found: dict[str, Any], named: set[str]) -> Any:
+    """`schema` with every reference to a schema that is not one of `named` written in place."""
+    if isinstance(schema, list):
+        return [_inlined(part, found, named) for part in schema]
+    if not isinstance(schema, dict):
+        return schema
+    target = str(schema.get("$ref", "")).removeprefix(REF)
+    if target and target not in named:
+        return _inlined(found[target], found, named)
+    return {key: _inlined(value, found, named) for key, value in schema.items()}
 
 
 def _schemas() -> dict[str, Any]:
-    string = {"type": "string"}
-    strings = {"type": "array", "items": string}
-    number = _nullable({"type": "number"})
-    salary = {
-        "type": "object",
-        "properties": {"min": number, "max": number, "currency": string, "period": string},
-    }
-    event_fields = ("timezone", "attendance", "venue", "status")
-    event = {
-        "type": "object",
-        "properties": {
-            "start": _nullable(string),
-            "end": _nullable(string),
-            "all_day": {"type": "boolean"},
-            **dict.fromkeys(event_fields, string),
-        },
-    }
-    hit_fields = (
-        "id",
-        "kind",
-        "title",
-        "title_html",
-        "snippet_html",
-        "url",
-        "detail_url",
-        "apply_url",
-    )
-    more_fields = ("organisation", "location", "remote", "employment_type", "author", "status")
-    hit = {
-        "type": "object",
-        "required": ["id", "kind", "title", "url"],
-        "properties": {
-            **dict.fromkeys(hit_fields + more_fields, string),
-            "published_at": _nullable(string),
-            "seen_in": strings,
-            "salary": _nullable(salary),
-            "event": _nullable(event),
-        },
-    }
-    facet_value = {
-        "type": "object",
-        "properties": {
-            "value": string,
-            "label": string,
-            "count": {"type": "integer"},
-            "selected": {"type": "boolean"},
-        },
-    }
-    results = {
-        "type": "object",
-        "required": ["total", "hits", "facets", "suggestion", "after", "took_ms"],
-        "properties": {
-            "total": {"type": "integer"},
-            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-            "facets": {
-                "type": "object",
-                "additionalProperties": {"type": "array", "items": facet_value},
-            },
-            "suggestion": string,
-            "after": _nullable(string),
-            "took_ms": {"type": "integer"},
-        },
-    }
-    suggestions = {
-        "type": "object",
-        "properties": {
-            "query": string,
-            "suggestions": {
-                "type": "array",
-                "items": {"type": "object", "properties": {"text": string, "url": string}},
-            },
-        },
-    }
-    error = {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["code", "message"],
-                "properties": {
-                    "code": {
-                        "type": "string",
-                        "description": "invalid_parameter, query_too_long, not_found, "
-                        "method_not_allowed, search_unavailable",
-                    },
-                    "message": string,
-                },
-            }
-        },
-    }
-    return {"Hit": hit, "SearchResults": results, "Suggestions": suggestions, "Error": error}
+    """The answers' schemas, derived from the typed models the endpoints build."""
+    mode: JsonSchemaMode = "serialization"
+    adapters: list[tuple[str, JsonSchemaMode, TypeAdapter[Any]]] = [
+        (model.__name__, mode, TypeAdapter(model)) for model in ANSWERS
+    ]
+    _, definitions = TypeAdapter.json_schemas(adapters, ref_template=REF + "{model}")
+    found = definitions["$defs"]
+    named = {model.__name__ for model in ANSWERS}
+    return {name: _inlined(found[name], found, named) for name in sorted(named)}
 
 
 def _json(description: str, schema: str) -> dict[str, Any]:
     return {
         "description": description,
-        "content": {JSON: {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        "content": {JSON: {"schema": {"$ref": REF + schema}}},
     }
 
 
 def _error(description: str) -> dict[str, Any]:
-    return _json(description, "Error")
+    return _json(description, Error.__name__)
 
 
 def _paths() -> dict[str, Any]:
@@ -210,7 +142,7 @@ def _paths() -> dict[str, Any]:
                 "summary": "Search, exactly as the search page does, as the signed-in viewer.",
                 "parameters": search_parameters(),
                 "responses": {
-                    "200": _json("One page of hits.", "SearchResults"),
+                    "200": _json("One page of hits.", SearchResults.__name__),
                     "400": bad,
                     "503": unavailable,
                 },
@@ -229,7 +161,7 @@ def _paths() -> dict[str, Any]:
                     }
                 ],
                 "responses": {
-                    "200": _json("The item.", "Hit"),
+                    "200": _json("The item.", Hit.__name__),
                     "404": _error("No item the viewer may see (code not_found)."),
                     "503": unavailable,
                 },
@@ -241,7 +173,7 @@ def _paths() -> dict[str, Any]:
                 "summary": "Titles the viewer may see that start with what was typed.",
                 "parameters": [_text("q", "What is typed so far.", 100)],
                 "responses": {
-                    "200": _json("Suggestions, each with a search link.", "Suggestions"),
+                    "200": _json("Suggestions, each with a search link.", Suggestions.__name__),
                     "400": bad,
                     "503": unavailable,
                 },
