@@ -35,3 +35,10 @@ def test_the_image_copies_every_floor() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     copied = set(re.findall(r"^COPY --chown=\S+ (\w+) \./\1$", dockerfile, flags=re.MULTILINE))
     assert set(_floors()) <= copied
+
+
+def test_the_architecture_page_names_every_floor_in_order() -> None:
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    diagram = page.split("```")[3]  # the second code block: the floors, top first
+    named = [line.split()[0] for line in diagram.strip().splitlines()]
+    assert named == _floors()
