@@ -11,7 +11,8 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from crawlers import ats, feeds, structured
+from crawlers import feeds, structured
+from crawlers.ats.addresses import ats_api_url, ats_vendor
 from ground.errors import MutualError
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
@@ -35,10 +36,10 @@ class Detection:
 
 def detect_from_url(url: str, api_bases: dict[str, str] | None = None) -> Detection | None:
     """A known job-board address needs no fetch: its public API is where the postings are."""
-    api = ats.ats_api_url(url, api_bases)
+    api = ats_api_url(url, api_bases)
     if api is None:
         return None
-    vendor = ats.ats_vendor(api) or "job board"
+    vendor = ats_vendor(api) or "job board"
     return Detection("jobboard", api, "job", f"a {vendor.title()} job board; its public API {api}")
 
 

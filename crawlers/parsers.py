@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from catalog.sources import SourceRef
-from crawlers import ats, calendars, feeds, resources, structured
+from crawlers import calendars, feeds, resources, structured
+from crawlers.ats import job_board
 from crawlers.results import ParseResult
 from ground.settings import Settings
 
@@ -13,7 +14,7 @@ from ground.settings import Settings
 UNREADABLE = (
     feeds.NotAFeed,
     calendars.NotACalendar,
-    ats.NotAJobBoard,
+    job_board.NotAJobBoard,
     structured.NoStructuredData,
     resources.NoMainText,
 )
@@ -41,7 +42,7 @@ def parse_body(
             max_occurrences=settings.calendar_max_occurrences,
         )
     if source.kind == "jobboard":
-        return ats.parse(url, body, now=now)
+        return job_board.parse(url, body, now=now)
     if source.kind == "structured":
         return structured.parse(url, body, now=now)
     if source.kind == "resource":

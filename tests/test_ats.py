@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from crawlers.ats import NotAJobBoard, ats_api_url, ats_vendor, parse
+from crawlers.ats.addresses import ats_api_url, ats_vendor
+from crawlers.ats.job_board import NotAJobBoard, parse
 from crawlers.normalise import MAX_TITLE
 from crawlers.results import ParseResult
 from tests.conftest import FIXTURES
