@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from alerts.mail import compose
-from catalog.models import SavedSearch
+from catalog.models.saved_searches import SavedSearch
 from ground.secret_key import secret_key
 from ground.settings import Settings
 from indexer.search import Hit

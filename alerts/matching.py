@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from alerts.outbox import record_matches
-from catalog.models import SavedSearch
+from catalog.models.saved_searches import SavedSearch
 from catalog.saved_searches import active_saved_searches
 from indexer.client import SearchUnavailable
 from indexer.names import IndexNames

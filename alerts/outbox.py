@@ -16,7 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
-from catalog.models import AlertDelivery, AlertMatch, SavedSearch, utcnow
+from catalog.models.base import utcnow
+from catalog.models.saved_searches import AlertDelivery, AlertMatch, SavedSearch
 from catalog.saved_searches import CHANNELS, FREQUENCIES
 from ground.errors import MutualError
 

@@ -25,7 +25,9 @@ from alerts.outbox import delivery_matches, due_deliveries, plan_deliveries, rec
 from alerts.webhooks import WebhookCall, WebhookFailed, post_webhook
 from catalog.db import make_engine, require_schema, session_factory, transaction
 from catalog.locks import held
-from catalog.models import AlertDelivery, SavedSearch, User, utcnow
+from catalog.models.accounts import User
+from catalog.models.base import utcnow
+from catalog.models.saved_searches import AlertDelivery, SavedSearch
 from catalog.saved_searches import active_saved_searches
 from ground.secret_key import SecretKeyUnreadable
 from ground.settings import Settings

@@ -44,7 +44,10 @@ from alerts.matching import (
 from bench.search_corpus import CITIES, COMMUNITIES, JOB_TITLES, documents
 from bench.search_load import searches
 from catalog.db import make_engine, session_factory, transaction, upgrade_schema
-from catalog.models import Community, Membership, SavedSearch, User
+from catalog.models.accounts import User
+from catalog.models.memberships import Membership
+from catalog.models.saved_searches import SavedSearch
+from catalog.models.sources import Community
 from ground.settings import Settings, load_settings
 from indexer.client import make_client
 from indexer.mapping import ensure_index

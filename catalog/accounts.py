@@ -16,7 +16,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from catalog.models import User, WebSession, utcnow
+from catalog.models.accounts import User, WebSession
+from catalog.models.base import utcnow
 from ground.errors import MutualError
 
 MIN_PASSWORD_LENGTH = 10

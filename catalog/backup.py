@@ -31,7 +31,12 @@ from catalog.backup_format import (
     dump_value,
 )
 from catalog.credentials import CredentialsKeyMissing, CredentialsUnreadable, unseal
-from catalog.models import AlertMatch, Base, Community, Item, ItemAlias, User, utcnow
+from catalog.models.accounts import User
+from catalog.models.base import utcnow
+from catalog.models.items import Item, ItemAlias
+from catalog.models.saved_searches import AlertMatch
+from catalog.models.schema import catalog_metadata
+from catalog.models.sources import Community
 from ground.errors import MutualError
 from ground.version import __version__
 
@@ -109,7 +114,7 @@ def catalog_is_empty(session: Session) -> bool:
 
 def empty_catalog(session: Session) -> None:
     """Delete every row of every table (the schema and its revision stay)."""
-    for table in reversed(Base.metadata.sorted_tables):
+    for table in reversed(catalog_metadata().sorted_tables):
         session.execute(delete(table))
 
 

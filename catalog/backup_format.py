@@ -15,18 +15,11 @@ from typing import Any
 
 from catalog.credentials import AUTH_KINDS
 from catalog.memberships import ACTIVE, ADMIN, JOIN_POLICIES, MEMBER, PENDING, VISIBILITIES
-from catalog.models import (
-    AlertDelivery,
-    AlertMatch,
-    Base,
-    CalendarFeed,
-    Community,
-    Invitation,
-    Membership,
-    SavedSearch,
-    Source,
-    User,
-)
+from catalog.models.accounts import User
+from catalog.models.base import Base
+from catalog.models.memberships import Invitation, Membership
+from catalog.models.saved_searches import AlertDelivery, AlertMatch, CalendarFeed, SavedSearch
+from catalog.models.sources import Community, Source
 from catalog.saved_searches import CHANNELS, FREQUENCIES
 from catalog.sources import ACCESS_LEVELS, ITEM_KINDS, SOURCE_KINDS
 from ground.errors import MutualError

@@ -9,16 +9,10 @@ from datetime import datetime
 from sqlalchemy import RowMapping, func, select
 from sqlalchemy.orm import Session
 
-from catalog.models import (
-    Community,
-    Item,
-    ItemDeletion,
-    Sequence,
-    Sighting,
-    Source,
-    SyncState,
-    utcnow,
-)
+from catalog.models.base import utcnow
+from catalog.models.change_log import ItemDeletion, Sequence, SyncState
+from catalog.models.items import Item, Sighting
+from catalog.models.sources import Community, Source
 from catalog.sequences import ITEM_CHANGES, current_value
 
 

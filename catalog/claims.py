@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from catalog.models import Source, utcnow
+from catalog.models.base import utcnow
+from catalog.models.sources import Source
 from catalog.sources import SourceRef, source_ref
 
 

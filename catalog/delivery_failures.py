@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.models import AlertDelivery, SavedSearch, User
+from catalog.models.accounts import User
+from catalog.models.saved_searches import AlertDelivery, SavedSearch
 
 FAILED_STATUSES = ("failed", "gave_up")
 

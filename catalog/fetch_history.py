@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from catalog.models import FetchAttempt, utcnow
+from catalog.models.base import utcnow
+from catalog.models.sources import FetchAttempt
 
 # Enough to see a pattern (fails every night, slower every day) without growing for ever.
 KEEP_PER_SOURCE = 50

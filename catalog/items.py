@@ -13,7 +13,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalog.duplicates import Fingerprint, dedupe_block, fingerprint, same_posting
-from catalog.models import Item, ItemAlias, ItemDeletion, Sighting, Source, utcnow
+from catalog.models.base import utcnow
+from catalog.models.change_log import ItemDeletion
+from catalog.models.items import Item, ItemAlias, Sighting
+from catalog.models.sources import Source
 from catalog.records import ParsedItem
 from catalog.sequences import next_value
 

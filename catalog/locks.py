@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.db import transaction
-from catalog.models import SyncState, utcnow
+from catalog.models.base import utcnow
+from catalog.models.change_log import SyncState
 from ground import exits
 from ground.errors import MutualError
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from catalog.communities import add_community, get_community
 from catalog.credentials import Credentials, CredentialsUnreadable, unseal
-from catalog.models import Community, Source
+from catalog.models.sources import Community, Source
 from catalog.sources import add_source, list_sources
 from ground.errors import MutualError
 

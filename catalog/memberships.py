@@ -15,7 +15,10 @@ from typing import Any
 from sqlalchemy import BindParameter, ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from catalog.models import Community, Invitation, Membership, User, utcnow
+from catalog.models.accounts import User
+from catalog.models.base import utcnow
+from catalog.models.memberships import Invitation, Membership
+from catalog.models.sources import Community
 from ground.errors import MutualError
 
 ACTIVE = "active"

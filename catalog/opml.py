@@ -15,7 +15,7 @@ import listparser
 from sqlalchemy.orm import Session
 
 from catalog.communities import get_community
-from catalog.models import utcnow
+from catalog.models.base import utcnow
 from catalog.sources import SourceExists, add_source, list_sources
 from ground.errors import MutualError
 

@@ -13,7 +13,8 @@ from urllib.parse import parse_qsl, urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.models import CalendarFeed, SavedSearch, utcnow
+from catalog.models.base import utcnow
+from catalog.models.saved_searches import CalendarFeed, SavedSearch
 from ground.errors import MutualError
 
 FREQUENCIES = {"instant": timedelta(0), "daily": timedelta(days=1), "weekly": timedelta(days=7)}

@@ -6,7 +6,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from catalog.models import Sequence
+from catalog.models.change_log import Sequence
 
 ITEM_CHANGES = "item_changes"
 

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from catalog.models import SignInFailure, utcnow
+from catalog.models.accounts import SignInFailure
+from catalog.models.base import utcnow
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from catalog.models import Source, utcnow
+from catalog.models.base import utcnow
+from catalog.models.sources import Source
 from ground.errors import MutualError
 
 

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from catalog.items import delete_items
-from catalog.models import Item, Sighting, Source, utcnow
+from catalog.models.base import utcnow
+from catalog.models.items import Item, Sighting
+from catalog.models.sources import Source
 from catalog.sequences import next_value
 
 

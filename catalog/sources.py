@@ -17,7 +17,8 @@ from catalog.credentials import (
     seal,
     unseal,
 )
-from catalog.models import Source, utcnow
+from catalog.models.base import utcnow
+from catalog.models.sources import Source
 from catalog.records import FetchInfo
 from ground.errors import MutualError
 

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from catalog.models import Item, ItemDeletion, SyncState
+from catalog.models.change_log import ItemDeletion, SyncState
+from catalog.models.items import Item
 
 
 @dataclass(frozen=True)

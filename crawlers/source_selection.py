@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from catalog.db import make_engine, require_schema, session_factory, transaction
-from catalog.models import utcnow
+from catalog.models.base import utcnow
 from catalog.sources import SourceRef, due_sources
 from ground.settings import Settings
 

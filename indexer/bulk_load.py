@@ -13,7 +13,7 @@ from elasticsearch.helpers import streaming_bulk
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.changes import changed_items, deletions_since
-from catalog.models import utcnow
+from catalog.models.base import utcnow
 from ground.settings import Settings
 from indexer.client import SearchUnavailable
 from indexer.documents import item_document

@@ -9,7 +9,8 @@ from sqlalchemy import Connection, and_, bindparam, literal, select
 from sqlalchemy.orm import Session
 
 from catalog.memberships import grants_access
-from catalog.models import Community, Membership
+from catalog.models.memberships import Membership
+from catalog.models.sources import Community
 from indexer.query import Viewer
 
 

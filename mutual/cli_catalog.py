@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from catalog.credentials import Credentials
-    from catalog.models import Source, User
+    from catalog.models.accounts import User
+    from catalog.models.sources import Source
 
 # Kept here, not imported from catalog.sources, so that `--help` needs no database library.
 SOURCE_KINDS = ("feed", "calendar", "jobboard", "structured", "html", "sitemap", "resource")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from catalog.accounts import add_user
 from catalog.manifest import import_manifest, read_manifest
 from catalog.memberships import add_member
-from catalog.models import Community
+from catalog.models.sources import Community
 from ground.errors import MutualError
 from ground.settings import Settings
 from indexer.names import IndexNames

@@ -26,7 +26,7 @@ from alerts.run import run_alerts
 from catalog.claims import ClaimedOutcome, claim_due_sources, claimed_outcomes, release_claims
 from catalog.db import make_engine, require_schema, session_factory, transaction
 from catalog.locks import LockHeld, holder_id
-from catalog.models import utcnow
+from catalog.models.base import utcnow
 from ground.errors import MutualError
 from ground.settings import Settings
 from indexer.client import make_client

@@ -19,7 +19,8 @@ from catalog.communities import add_community, get_community
 from catalog.db import make_engine, session_factory, transaction
 from catalog.items import store_items
 from catalog.memberships import add_member
-from catalog.models import Source, utcnow
+from catalog.models.base import utcnow
+from catalog.models.sources import Source
 from catalog.records import ParsedItem
 from catalog.saved_searches import add_saved_search
 from catalog.sources import add_source

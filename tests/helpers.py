@@ -81,7 +81,9 @@ def make_catalog_items(settings: Settings, count: int, start: int = 0) -> list[s
     from sqlalchemy import insert, select
 
     from catalog.db import make_engine, session_factory, transaction
-    from catalog.models import Community, Item, Sighting, Source, utcnow
+    from catalog.models.base import utcnow
+    from catalog.models.items import Item, Sighting
+    from catalog.models.sources import Community, Source
     from catalog.sequences import next_value
 
     engine = make_engine(settings.resolved_database_url)

@@ -21,7 +21,7 @@ from catalog.accounts import find_user
 from catalog.communities import get_community
 from catalog.db import make_engine, session_factory, transaction
 from catalog.memberships import leave
-from catalog.models import utcnow
+from catalog.models.base import utcnow
 from catalog.saved_searches import add_saved_search, new_feed_token
 from ground.settings import Settings
 from indexer.client import make_client

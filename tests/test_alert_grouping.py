@@ -20,7 +20,8 @@ from alerts.matching import (
     saved_matching,
 )
 from catalog.db import transaction
-from catalog.models import AlertMatch, SavedSearch, utcnow
+from catalog.models.base import utcnow
+from catalog.models.saved_searches import AlertMatch, SavedSearch
 from catalog.saved_searches import active_saved_searches
 from ground.settings import Settings
 from indexer.client import make_client

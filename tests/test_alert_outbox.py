@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from alerts.outbox import record_matches
 from catalog.accounts import add_user
 from catalog.db import make_engine, session_factory, transaction
-from catalog.models import AlertMatch
+from catalog.models.saved_searches import AlertMatch
 from catalog.saved_searches import add_saved_search
 from ground.settings import Settings
 from tests.web import PASSWORD

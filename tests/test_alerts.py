@@ -28,7 +28,8 @@ from alerts.webhooks import (
 from catalog.communities import get_community
 from catalog.db import transaction
 from catalog.memberships import leave
-from catalog.models import AlertDelivery, SavedSearch, utcnow
+from catalog.models.base import utcnow
+from catalog.models.saved_searches import AlertDelivery, SavedSearch
 from catalog.saved_searches import new_calendar_token, new_feed_token
 from ground.settings import Settings
 from tests.alert_world import (

@@ -22,7 +22,11 @@ from catalog.communities import add_community
 from catalog.credentials import Credentials, unseal
 from catalog.db import make_engine, session_factory, transaction, upgrade_schema
 from catalog.memberships import ADMIN, add_member, create_invitation, find_invitation
-from catalog.models import Community, ItemAlias, Membership, SavedSearch, Source, utcnow
+from catalog.models.base import utcnow
+from catalog.models.items import ItemAlias
+from catalog.models.memberships import Membership
+from catalog.models.saved_searches import SavedSearch
+from catalog.models.sources import Community, Source
 from catalog.saved_searches import (
     add_saved_search,
     new_calendar_token,

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from catalog.accounts import add_user
 from catalog.communities import get_community
 from catalog.memberships import find_invitation
-from catalog.models import Item, Source
+from catalog.models.items import Item
+from catalog.models.sources import Source
 from ground.settings import Settings, settings_environ
 from mutual.cli import cli
 from mutual.local_site import LocalSite

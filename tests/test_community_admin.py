@@ -21,7 +21,8 @@ from catalog.communities import add_community, get_community
 from catalog.credentials import Credentials
 from catalog.db import upgrade_schema
 from catalog.memberships import ADMIN, PENDING, add_member, membership
-from catalog.models import Invitation, Membership, Source
+from catalog.models.memberships import Invitation, Membership
+from catalog.models.sources import Source
 from catalog.sources import add_source
 from ground.settings import Settings, settings_environ
 from indexer.names import IndexNames

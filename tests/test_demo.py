@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from catalog.credentials import AUTH_KINDS
 from catalog.db import make_engine, session_factory, transaction
-from catalog.models import Item, Sighting, Source
+from catalog.models.items import Item, Sighting
+from catalog.models.sources import Source
 from catalog.sources import ITEM_KINDS, SOURCE_KINDS
 from ground.settings import Settings
 from mutual.demo import demo_settings

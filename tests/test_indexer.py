@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog.db import make_engine, session_factory, transaction
 from catalog.items import delete_items, set_status, store_items
 from catalog.locks import LockHeld, held
-from catalog.models import Item, Source, SyncState
+from catalog.models.change_log import SyncState
+from catalog.models.items import Item
+from catalog.models.sources import Source
 from catalog.records import ParsedItem
 from ground.settings import Settings
 from indexer.client import make_client
@@ -128,7 +130,7 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(
     import socket
     from datetime import timedelta
 
-    from catalog.models import utcnow
+    from catalog.models.base import utcnow
 
     make_catalog_items(catalog, 5)
     name = IndexNames(catalog.index_prefix).sync_state

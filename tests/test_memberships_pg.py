@@ -32,7 +32,8 @@ from catalog.memberships import (
     revoke_invitation,
     set_role,
 )
-from catalog.models import Item, utcnow
+from catalog.models.base import utcnow
+from catalog.models.items import Item
 from catalog.records import ParsedItem
 from catalog.sequences import current_value
 from catalog.source_removal import remove_source

@@ -12,7 +12,8 @@ from elasticsearch import Elasticsearch
 from sqlalchemy import func, select
 
 from catalog.db import make_engine, session_factory
-from catalog.models import Item, Source
+from catalog.models.items import Item
+from catalog.models.sources import Source
 from ground.settings import Settings
 from indexer.names import IndexNames
 from mutual.local_site import LocalSite

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from catalog.communities import add_community
 from catalog.credentials import Credentials
-from catalog.models import utcnow
+from catalog.models.base import utcnow
 from catalog.sources import Backoff, add_source, get_source, record_fetch_failure
 from ground.settings import Settings
 from tests.helpers import catalog_session

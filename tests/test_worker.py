@@ -22,7 +22,9 @@ from sqlalchemy import func, select, update
 from catalog.claims import claim_due_sources, release_claims
 from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction
-from catalog.models import Sighting, Source, utcnow
+from catalog.models.base import utcnow
+from catalog.models.items import Sighting
+from catalog.models.sources import Source
 from catalog.records import FetchInfo
 from catalog.sources import Backoff, add_source, record_fetch_success
 from ground.settings import Settings

@@ -26,7 +26,7 @@ from catalog.accounts import (
     verify_password,
 )
 from catalog.memberships import InvitationInvalid, find_invitation
-from catalog.models import User
+from catalog.models.accounts import User
 from catalog.sign_in_limits import SignInLimit, clear_failures, locked_until, record_failure
 from webapp.db import db
 from webapp.forms import (

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort
 
 from alerts.feeds import atom_feed, icalendar_feed
 from alerts.matching import saved_request
-from catalog.models import SavedSearch
+from catalog.models.saved_searches import SavedSearch
 from catalog.saved_searches import search_for_feed, user_for_calendar
 from indexer.client import SearchUnavailable
 from indexer.query import SearchRequest, Viewer

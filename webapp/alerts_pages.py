@@ -14,7 +14,7 @@ from alerts.alert_mail import read_unsubscribe_token
 from alerts.matching import visible_hits
 from alerts.outbox import recent_matches, troubled_deliveries
 from alerts.webhooks import WebhookFailed, check_webhook_url
-from catalog.models import AlertMatch, SavedSearch
+from catalog.models.saved_searches import AlertMatch, SavedSearch
 from catalog.saved_searches import (
     SavedSearchInvalid,
     UnknownSavedSearch,

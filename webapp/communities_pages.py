@@ -24,7 +24,8 @@ from catalog.memberships import (
     request_to_join,
     visible_communities,
 )
-from catalog.models import Community, Membership
+from catalog.models.memberships import Membership
+from catalog.models.sources import Community
 from webapp.db import db
 from webapp.forms import CommunityForm, EmptyForm
 from webapp.login import operator_required, required_user, signed_in_user, signin_required

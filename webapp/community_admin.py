@@ -35,7 +35,7 @@ from catalog.memberships import (
     revoke_invitation,
     set_role,
 )
-from catalog.models import Community, Source
+from catalog.models.sources import Community, Source
 from catalog.opml import export_opml, feed_urls, import_opml
 from catalog.source_removal import remove_source
 from catalog.sources import add_source, fetch_health, list_sources

@@ -16,7 +16,7 @@ from flask import Flask, abort, g, redirect, request, url_for
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_required
 
 from catalog.accounts import session_user
-from catalog.models import User
+from catalog.models.accounts import User
 from indexer.query import Viewer
 from indexer.viewers import CatalogView, catalog_view
 from webapp.db import db, reading

@@ -19,7 +19,8 @@ from werkzeug.wrappers import Response
 
 from catalog.delivery_failures import FailedDelivery, failed_deliveries
 from catalog.fetch_history import FAILED, NOT_MODIFIED, recent_attempts
-from catalog.models import FetchAttempt, Source, utcnow
+from catalog.models.base import utcnow
+from catalog.models.sources import FetchAttempt, Source
 from catalog.source_control import SourcePaused, retry_source_now, set_source_paused
 from catalog.sync_lag import SyncLag, read_sync_lag
 from crawlers.normalise import MAX_TITLE, clean_text

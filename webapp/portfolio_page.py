@@ -10,7 +10,9 @@ from flask import Blueprint, render_template
 from sqlalchemy import select
 
 from catalog.memberships import ACTIVE
-from catalog.models import Community, Membership, Source, utcnow
+from catalog.models.base import utcnow
+from catalog.models.memberships import Membership
+from catalog.models.sources import Community, Source
 from catalog.sources import fetch_health
 from indexer.client import SearchUnavailable
 from indexer.portfolio import CommunityFigures, portfolio

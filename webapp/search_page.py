@@ -7,7 +7,7 @@ from dataclasses import replace
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
-from catalog.models import Community
+from catalog.models.sources import Community
 from indexer.client import SearchUnavailable
 from indexer.query import SearchRequest, Viewer
 from indexer.search import FACET_LABELS, SearchResults, open_point_in_time, search

@@ -22,7 +22,8 @@ from catalog.db import (
     require_schema,
     session_factory,
 )
-from catalog.models import Source, utcnow
+from catalog.models.base import utcnow
+from catalog.models.sources import Source
 from catalog.sources import fetch_health, list_sources
 from crawlers.normalise import MAX_TITLE, clean_text
 from webapp.services import services

@@ -3,10 +3,10 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from catalog.models import Base
+from catalog.models.schema import catalog_metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = catalog_metadata()  # every table: schema imports each model module
 
 
 def run_migrations_offline() -> None:

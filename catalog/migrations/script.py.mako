@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import catalog.models
+import catalog.models.base
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}

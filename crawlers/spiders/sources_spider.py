@@ -21,7 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from catalog.credentials import Credentials
-from catalog.models import utcnow
+from catalog.models.base import utcnow
 from catalog.records import FetchInfo, ParsedItem
 from catalog.sources import SourceRef
 from crawlers import html_lists, sitemaps

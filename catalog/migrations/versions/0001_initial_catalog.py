@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import catalog.models
+import catalog.models.base
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("homepage", sa.String(length=2000), nullable=False),
-        sa.Column("created_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("slug"),
     )
@@ -41,7 +41,7 @@ def upgrade() -> None:
         "sync_state",
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("watermark", sa.BigInteger(), nullable=False),
-        sa.Column("last_run_at", catalog.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_run_at", catalog.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("name"),
     )
@@ -55,15 +55,15 @@ def upgrade() -> None:
         sa.Column("access", sa.String(length=20), nullable=False),
         sa.Column("item_kind", sa.String(length=20), nullable=False),
         sa.Column("paused", sa.Boolean(), nullable=False),
-        sa.Column("created_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("etag", sa.String(length=500), nullable=True),
         sa.Column("last_modified", sa.String(length=100), nullable=True),
-        sa.Column("last_fetched_at", catalog.models.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_success_at", catalog.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_fetched_at", catalog.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_success_at", catalog.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_status", sa.Integer(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("error_count", sa.Integer(), nullable=False),
-        sa.Column("next_fetch_at", catalog.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("next_fetch_at", catalog.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("items_seen", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["community_id"], ["communities.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
@@ -84,14 +84,14 @@ def upgrade() -> None:
         sa.Column("url", sa.String(length=2000), nullable=False),
         sa.Column("organisation", sa.String(length=500), nullable=False),
         sa.Column("location", sa.String(length=500), nullable=False),
-        sa.Column("published_at", catalog.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("published_at", catalog.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("tags", sa.JSON(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("content_source_id", sa.Integer(), nullable=True),
-        sa.Column("first_seen", catalog.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen", catalog.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("changed_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("first_seen", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("change_seq", sa.BigInteger(), nullable=False),
         sa.Column("index_error", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(["content_source_id"], ["sources.id"], ondelete="SET NULL"),
@@ -104,8 +104,8 @@ def upgrade() -> None:
         "sightings",
         sa.Column("item_id", sa.String(length=64), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
-        sa.Column("first_seen", catalog.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("first_seen", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["item_id"], ["items.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["source_id"], ["sources.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("item_id", "source_id"),

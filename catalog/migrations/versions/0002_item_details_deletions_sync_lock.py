@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import catalog.models
+import catalog.models.base
 
 
 revision: str = "0002"
@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("item_id", sa.String(length=64), nullable=False),
         sa.Column("change_seq", sa.BigInteger(), nullable=False),
-        sa.Column("deleted_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("item_deletions", schema=None) as batch_op:
@@ -44,7 +44,7 @@ def upgrade() -> None:
     with op.batch_alter_table("sync_state", schema=None) as batch_op:
         batch_op.add_column(sa.Column("locked_by", sa.String(length=200), nullable=True))
         batch_op.add_column(
-            sa.Column("locked_until", catalog.models.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("locked_until", catalog.models.base.UTCDateTime(timezone=True), nullable=True)
         )
 
     # ### end Alembic commands ###

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import catalog.models
+import catalog.models.base
 
 
 revision: str = "0003"
@@ -33,7 +33,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("expires_at", catalog.models.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("expires_at", catalog.models.base.UTCDateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(
             sa.Column("dedupe_block", sa.String(length=300), nullable=False, server_default="")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import catalog.models
+import catalog.models.base
 
 
 revision: str = "0004"
@@ -25,8 +25,10 @@ def upgrade() -> None:
         "sign_in_failures",
         sa.Column("key", sa.String(length=400), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("first_failure_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("locked_until", catalog.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "first_failure_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column("locked_until", catalog.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("key"),
     )
     op.create_table(
@@ -36,8 +38,10 @@ def upgrade() -> None:
         sa.Column("display_name", sa.String(length=200), nullable=False),
         sa.Column("password_hash", sa.String(length=300), nullable=False),
         sa.Column("is_admin", sa.Boolean(), nullable=False),
-        sa.Column("created_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("password_changed_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "password_changed_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False
+        ),
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("email"),
@@ -46,7 +50,7 @@ def upgrade() -> None:
         "web_sessions",
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("token_hash"),
     )
@@ -58,8 +62,8 @@ def upgrade() -> None:
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
-        sa.Column("created_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("max_uses", sa.Integer(), nullable=False),
         sa.Column("uses", sa.Integer(), nullable=False),
         sa.Column("revoked", sa.Boolean(), nullable=False),
@@ -74,7 +78,7 @@ def upgrade() -> None:
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("created_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["community_id"], ["communities.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("user_id", "community_id"),

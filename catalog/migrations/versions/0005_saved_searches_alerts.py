@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import catalog.models
+import catalog.models.base
 
 
 revision: str = "0005"
@@ -25,7 +25,7 @@ def upgrade() -> None:
         "calendar_feeds",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("user_id"),
         sa.UniqueConstraint("token_hash"),
@@ -41,10 +41,10 @@ def upgrade() -> None:
         sa.Column("webhook_secret", sa.String(length=100), nullable=False),
         sa.Column("frequency", sa.String(length=10), nullable=False),
         sa.Column("paused", sa.Boolean(), nullable=False),
-        sa.Column("last_checked", catalog.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("next_digest_at", catalog.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_checked", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("next_digest_at", catalog.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("feed_token_hash", sa.String(length=64), nullable=True),
-        sa.Column("created_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("feed_token_hash"),
@@ -60,10 +60,12 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("uuid", sa.String(length=36), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "next_attempt_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False
+        ),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("created_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", catalog.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", catalog.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["saved_search_id"], ["saved_searches.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("uuid"),
@@ -79,7 +81,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("saved_search_id", sa.Integer(), nullable=False),
         sa.Column("item_id", sa.String(length=64), nullable=False),
-        sa.Column("matched_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("matched_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("dropped", sa.Boolean(), nullable=False),
         sa.Column("email_delivery_id", sa.Integer(), nullable=True),
         sa.Column("webhook_delivery_id", sa.Integer(), nullable=True),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import catalog.models
+import catalog.models.base
 
 
 revision: str = "0006"
@@ -23,7 +23,9 @@ def upgrade() -> None:
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.add_column(sa.Column("claimed_by", sa.String(length=200), nullable=True))
         batch_op.add_column(
-            sa.Column("claimed_until", catalog.models.UTCDateTime(timezone=True), nullable=True)
+            sa.Column(
+                "claimed_until", catalog.models.base.UTCDateTime(timezone=True), nullable=True
+            )
         )
         batch_op.create_index(batch_op.f("ix_sources_claimed_by"), ["claimed_by"], unique=False)
 

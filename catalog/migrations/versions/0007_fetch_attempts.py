@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import catalog.models
+import catalog.models.base
 
 
 revision: str = "0007"
@@ -24,8 +24,8 @@ def upgrade() -> None:
         "fetch_attempts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
-        sa.Column("started_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", catalog.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", catalog.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("duration_ms", sa.Integer(), nullable=False),
         sa.Column("outcome", sa.String(length=20), nullable=False),
         sa.Column("http_status", sa.Integer(), nullable=True),
