@@ -2,10 +2,10 @@
 owner may still see.
 
 Each saved search is replayed exactly as its page showed it (indexer.search_args reads its query
-string, indexer.query.build_matching builds what a hit must match, with the owner's viewer from
-indexer.viewers.viewer_for), limited to documents indexed since the search's last check (less a
-small overlap) and first seen after the search was saved; the matches go to the outbox, which
-keeps one row per (search, item).
+string, indexer.query.matching.build_matching builds what a hit must match, with the owner's
+viewer from indexer.viewers.viewer_for), limited to documents indexed since the search's last
+check (less a small overlap) and first seen after the search was saved; the matches go to the
+outbox, which keeps one row per (search, item).
 
 Searches whose boxes hold the same words share one request. Rewriting the words (typo
 expansions, synonyms, stemming) is most of a search's cost, and many people save the same
@@ -33,7 +33,10 @@ from catalog.models.saved_searches import SavedSearch
 from catalog.saved_searches import active_saved_searches
 from indexer.client import SearchUnavailable
 from indexer.names import IndexNames
-from indexer.query import Matching, SearchRequest, Viewer, build_live_items, build_matching
+from indexer.query.access import Viewer
+from indexer.query.items import build_live_items
+from indexer.query.matching import Matching, build_matching
+from indexer.query.request import SearchRequest
 from indexer.search import Hit, hit_from_document
 from indexer.viewers import viewer_for
 

@@ -27,7 +27,8 @@ from elasticsearch import Elasticsearch
 
 from ground.settings import Settings, load_settings, settings_environ
 from indexer.names import IndexNames
-from indexer.query import SearchRequest, Viewer
+from indexer.query.access import Viewer
+from indexer.query.request import SearchRequest
 from indexer.search import Cursor, search
 from mutual.demo import demo_settings
 

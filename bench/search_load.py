@@ -10,8 +10,8 @@ concurrency level, drives with wrk (closed loop: N connections, each sending its
 when the last one is answered):
   page: GET /?q=...             the search page, as an anonymous visitor;
   api:  GET /api/search?q=...   the JSON API (skipped when the app has none yet);
-  raw:  POST /_msearch          the two bodies `indexer.query.build_search` makes for the same
-        search (hits, and facet counts), straight to Elasticsearch as the app sends them:
+  raw:  POST /_msearch          the two bodies `indexer.query.page.build_search` makes for the
+        same search (hits, and facet counts), straight to Elasticsearch as the app sends them:
         what the app costs on top of the search itself.
 Prints throughput and p50/p95/p99 latency per target and level, page/raw ratios and the page's
 p95 against its goal, and the CPU each request cost the node and the app (bench/cpu_use.py).
@@ -48,7 +48,8 @@ from bench.cpu_use import CpuReading, read_cpu
 from bench.search_corpus import documents
 from indexer.mapping import current_index, index_template
 from indexer.names import IndexNames
-from indexer.query import Viewer, build_search
+from indexer.query.access import Viewer
+from indexer.query.page import build_search
 from indexer.search_args import EVERYWHERE, Scope, request_from_args
 
 PAGE_P95_GOAL_MS = 50.0

@@ -13,7 +13,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
 from indexer.client import SearchUnavailable
 from indexer.names import IndexNames
-from indexer.query import Viewer, visibility_filter
+from indexer.query.access import Viewer, visibility_filter
 
 KINDS = ("job", "event", "resource")
 ONLY_HERE_SHOWN = 5

@@ -15,21 +15,14 @@ from markupsafe import Markup, escape
 
 from indexer.client import SearchUnavailable
 from indexer.names import IndexNames
-from indexer.query import (
-    FACET_ATTRIBUTES,
-    FILTER_FACET_VALUES,
-    NO_COMMUNITY,
-    PIT_KEEP_ALIVE,
-    PageBodies,
-    SearchRequest,
-    Viewer,
-    build_count,
-    build_get_item,
-    build_more_from_organisation,
-    build_prefix_suggest,
-    build_search,
-    known_communities,
-)
+from indexer.query.access import NO_COMMUNITY, Viewer, known_communities
+from indexer.query.facets import FACET_ATTRIBUTES, FILTER_FACET_VALUES
+from indexer.query.items import build_get_item, build_more_from_organisation
+from indexer.query.matching import build_count
+from indexer.query.page import PageBodies, build_search
+from indexer.query.paging import PIT_KEEP_ALIVE
+from indexer.query.request import SearchRequest
+from indexer.query.suggestions import build_prefix_suggest
 from indexer.query_syntax import parse_query
 
 SUGGEST_BELOW = 3  # "did you mean" is offered when a search finds fewer hits than this

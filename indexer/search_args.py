@@ -9,7 +9,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.query import MAX_QUERY_LENGTH, SearchRequest, Viewer
+from indexer.query.access import Viewer
+from indexer.query.request import MAX_QUERY_LENGTH, SearchRequest
 from indexer.search import Cursor
 
 MINE = "mine"  # every community the viewer belongs to: the default for members

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from catalog.memberships import grants_access
 from catalog.models.memberships import Membership
 from catalog.models.sources import Community
-from indexer.query import Viewer
+from indexer.query.access import Viewer
 
 
 @dataclass(frozen=True)

@@ -246,7 +246,8 @@ def search(
     """Search the index as an anonymous visitor and print the hits."""
     from indexer.client import make_client
     from indexer.names import IndexNames
-    from indexer.query import SearchRequest, Viewer
+    from indexer.query.access import Viewer
+    from indexer.query.request import SearchRequest
     from indexer.search import search as run_search
 
     request = SearchRequest(text=query, kinds=kinds, communities=communities, size=size)

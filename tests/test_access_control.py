@@ -27,7 +27,8 @@ from ground.settings import Settings
 from indexer.client import make_client
 from indexer.names import IndexNames
 from indexer.portfolio import portfolio
-from indexer.query import SearchRequest, Viewer
+from indexer.query.access import Viewer
+from indexer.query.request import SearchRequest
 from indexer.search import get_item, search, suggest
 from indexer.viewers import viewer_for
 from mutual.local_site import LocalSite

@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from ground.settings import Settings
-from indexer.query import MAX_PAGE_SIZE, MAX_QUERY_LENGTH
+from indexer.query.request import MAX_PAGE_SIZE, MAX_QUERY_LENGTH
 from tests.search_world import indexed_world
 from webapp import create_app
 

@@ -23,7 +23,8 @@ from catalog.sources import add_source
 from ground.settings import Settings
 from indexer.client import make_client
 from indexer.names import IndexNames
-from indexer.query import SearchRequest, Viewer
+from indexer.query.access import Viewer
+from indexer.query.request import SearchRequest
 from indexer.search import (
     Cursor,
     SearchResults,

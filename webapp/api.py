@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from indexer.client import SearchUnavailable
-from indexer.query import (
+from indexer.query.request import (
     ATTENDANCE,
     KINDS,
     MAX_PAGE,

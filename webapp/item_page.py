@@ -11,12 +11,12 @@ from datetime import date, timedelta
 from flask import Blueprint, Response, abort, render_template
 from markupsafe import Markup
 
+from alerts.ics import event_calendar
 from crawlers.normalise import sanitise_html
 from indexer.client import SearchUnavailable
-from indexer.query import Viewer
-from indexer.search import FACET_LABELS, Hit, get_item_with_body, more_from_organisation
 from indexer.event_times import EventWhen, when_in_own_zone
-from alerts.ics import event_calendar
+from indexer.query.access import Viewer
+from indexer.search import FACET_LABELS, Hit, get_item_with_body, more_from_organisation
 from webapp.login import current_viewer
 from webapp.services import services
 

@@ -17,7 +17,7 @@ from flask_login import AnonymousUserMixin, LoginManager, current_user, login_re
 
 from catalog.accounts import session_user
 from catalog.models.accounts import User
-from indexer.query import Viewer
+from indexer.query.access import Viewer
 from indexer.viewers import CatalogView, catalog_view
 from webapp.db import db, reading
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import TypeAdapter
 from pydantic.json_schema import JsonSchemaMode
 
-from indexer.query import (
+from indexer.query.request import (
     ATTENDANCE,
     KINDS,
     MAX_PAGE,

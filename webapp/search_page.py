@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from catalog.models.sources import Community
 from indexer.client import SearchUnavailable
-from indexer.query import SearchRequest, Viewer
+from indexer.query.access import Viewer
+from indexer.query.request import SearchRequest
 from indexer.search import FACET_LABELS, SearchResults, open_point_in_time, search
 from indexer.search_args import args_of, request_from_args, scope_of
 from webapp.db import reading
