@@ -13,7 +13,7 @@ from alerts.mail import compose
 from catalog.models.saved_searches import SavedSearch
 from ground.secret_key import secret_key
 from ground.settings import Settings
-from indexer.search import Hit
+from indexer.hits import Hit
 
 UNSUBSCRIBE_SALT = "mutual-alert-unsubscribe"
 ELSEWHERE = "Public listings"  # items no community of the owner's carried (a public board)

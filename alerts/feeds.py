@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from alerts.ics import EventFields, day_or_time, vevent
 from indexer.event_times import instant
-from indexer.search import Hit
+from indexer.hits import Hit
 
 PRODID = "-//Mutual//Saved searches//EN"
 UID_DOMAIN = "mutual"  # subscribed calendars know the events by these UIDs: keep them

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 
 from indexer.event_times import EventWhen
-from indexer.search import Hit
+from indexer.hits import Hit
 
 PRODID = "-//Mutual//Mutual event//EN"
 UID_DOMAIN = "mutual.invalid"  # the item id is unique; the domain only makes a UID of it

@@ -32,12 +32,12 @@ from alerts.outbox import record_matches
 from catalog.models.saved_searches import SavedSearch
 from catalog.saved_searches import active_saved_searches
 from indexer.client import SearchUnavailable
+from indexer.hits import Hit, hit_from_document
 from indexer.names import IndexNames
 from indexer.query.access import Viewer
 from indexer.query.items import build_live_items
 from indexer.query.matching import Matching, build_matching
 from indexer.query.request import SearchRequest
-from indexer.search import Hit, hit_from_document
 from indexer.viewers import viewer_for
 
 MSEARCH_BATCH = 50  # group requests per msearch request

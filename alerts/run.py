@@ -32,8 +32,8 @@ from catalog.saved_searches import active_saved_searches
 from ground.secret_key import SecretKeyUnreadable
 from ground.settings import Settings
 from indexer.client import make_client
+from indexer.hits import Hit
 from indexer.names import IndexNames
-from indexer.search import Hit
 from indexer.viewers import viewer_for
 
 # Tests only: exit at once after the mail server accepted a message, before it is recorded.

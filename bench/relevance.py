@@ -26,10 +26,11 @@ from pathlib import Path
 from elasticsearch import Elasticsearch
 
 from ground.settings import Settings, load_settings, settings_environ
+from indexer.cursors import Cursor
 from indexer.names import IndexNames
 from indexer.query.access import Viewer
 from indexer.query.request import SearchRequest
-from indexer.search import Cursor, search
+from indexer.search import search
 from mutual.demo import demo_settings
 
 JUDGEMENTS = Path(__file__).resolve().parents[1] / "tests" / "relevance" / "judgements.toml"

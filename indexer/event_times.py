@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from indexer.search import EventTimes
+from indexer.hits import EventTimes
 
 
 @dataclass(frozen=True)

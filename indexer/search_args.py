@@ -9,9 +9,9 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from indexer.cursors import Cursor
 from indexer.query.access import Viewer
 from indexer.query.request import MAX_QUERY_LENGTH, SearchRequest
-from indexer.search import Cursor
 
 MINE = "mine"  # every community the viewer belongs to: the default for members
 EVERYWHERE = "all"  # everything the viewer may see, public listings of other communities too

@@ -25,11 +25,12 @@ from catalog.models.base import utcnow
 from catalog.saved_searches import add_saved_search, new_feed_token
 from ground.settings import Settings
 from indexer.client import make_client
+from indexer.lookups import get_item, suggest
 from indexer.names import IndexNames
 from indexer.portfolio import portfolio
 from indexer.query.access import Viewer
 from indexer.query.request import SearchRequest
-from indexer.search import get_item, search, suggest
+from indexer.search import search
 from indexer.viewers import viewer_for
 from mutual.local_site import LocalSite
 from tests.access_world import (

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from indexer.cursors import Cursor
 from indexer.query.access import Viewer, visibility_filter
 from indexer.query.items import build_get_item
 from indexer.query.page import build_search
 from indexer.query.request import MAX_PAGE_SIZE, SearchRequest
 from indexer.query.suggestions import build_prefix_suggest
 from indexer.query_syntax import MAX_QUERY_LENGTH, ParsedQuery, Term, parse_query
-from indexer.search import Cursor
 from indexer.synonyms import job_title_synonyms, parse_synonyms, words
 
 

@@ -22,19 +22,12 @@ from catalog.records import ParsedItem
 from catalog.sources import add_source
 from ground.settings import Settings
 from indexer.client import make_client
+from indexer.cursors import Cursor, close_point_in_time, open_point_in_time
+from indexer.lookups import get_item, more_from_organisation, suggest
 from indexer.names import IndexNames
 from indexer.query.access import Viewer
 from indexer.query.request import SearchRequest
-from indexer.search import (
-    Cursor,
-    SearchResults,
-    close_point_in_time,
-    get_item,
-    more_from_organisation,
-    open_point_in_time,
-    search,
-    suggest,
-)
+from indexer.search import SearchResults, search
 from indexer.sync import sync_index
 
 pytestmark = pytest.mark.sqlite_only

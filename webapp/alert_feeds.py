@@ -18,9 +18,10 @@ from alerts.matching import saved_request
 from catalog.models.saved_searches import SavedSearch
 from catalog.saved_searches import search_for_feed, user_for_calendar
 from indexer.client import SearchUnavailable
+from indexer.hits import Hit
 from indexer.query.access import Viewer
 from indexer.query.request import SearchRequest
-from indexer.search import Hit, search
+from indexer.search import search
 from indexer.viewers import viewer_for
 from webapp.db import db
 from webapp.public_links import public_url_for

@@ -28,7 +28,7 @@ from catalog.saved_searches import (
     owned_search,
 )
 from indexer.client import SearchUnavailable
-from indexer.search import Hit
+from indexer.hits import Hit
 from webapp.alert_forms import SavedSearchForm, SaveSearchForm
 from webapp.db import db
 from webapp.forms import EmptyForm

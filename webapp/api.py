@@ -15,6 +15,9 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from indexer.client import SearchUnavailable
+from indexer.cursors import Cursor
+from indexer.hits import Hit
+from indexer.lookups import get_item, suggest
 from indexer.query.request import (
     ATTENDANCE,
     KINDS,
@@ -26,7 +29,7 @@ from indexer.query.request import (
     SORTS,
     UPCOMING,
 )
-from indexer.search import Cursor, Hit, SearchResults, get_item, search, suggest
+from indexer.search import SearchResults, search
 from indexer.search_args import request_from_args, scope_of
 from webapp import api_models
 from webapp.api_models import ErrorCode

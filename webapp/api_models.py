@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from indexer.search import EventTimes, FacetValue, Salary
+from indexer.facet_values import FacetValue
+from indexer.hits import EventTimes, Salary
 
 ErrorCode = Literal[
     "invalid_parameter",

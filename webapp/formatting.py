@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from indexer.search import EventTimes, Salary
 from indexer.event_times import parsed_time, zone_named
+from indexer.hits import EventTimes, Salary
 
 DASH = "\N{EN DASH}"  # between the two ends of a range
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}

@@ -15,8 +15,10 @@ from alerts.ics import event_calendar
 from crawlers.normalise import sanitise_html
 from indexer.client import SearchUnavailable
 from indexer.event_times import EventWhen, when_in_own_zone
+from indexer.facet_values import FACET_LABELS
+from indexer.hits import Hit
+from indexer.lookups import get_item_with_body, more_from_organisation
 from indexer.query.access import Viewer
-from indexer.search import FACET_LABELS, Hit, get_item_with_body, more_from_organisation
 from webapp.login import current_viewer
 from webapp.services import services
 

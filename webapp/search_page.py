@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from catalog.models.sources import Community
 from indexer.client import SearchUnavailable
+from indexer.cursors import open_point_in_time
+from indexer.facet_values import FACET_LABELS
 from indexer.query.access import Viewer
 from indexer.query.request import SearchRequest
-from indexer.search import FACET_LABELS, SearchResults, open_point_in_time, search
+from indexer.search import SearchResults, search
 from indexer.search_args import args_of, request_from_args, scope_of
 from webapp.db import reading
 from webapp.login import current_catalog_view, signed_in_user

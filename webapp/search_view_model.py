@@ -9,7 +9,9 @@ from urllib.parse import quote, urlencode
 from flask import current_app, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.search import FacetMap, Hit, SearchResults
+from indexer.facet_values import FacetMap
+from indexer.hits import Hit
+from indexer.search import SearchResults
 
 # Facet name -> (URL parameter, heading). Order is the page's order.
 FACET_PARAMS: dict[str, tuple[str, str]] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from indexer.client import SearchUnavailable
-from indexer.search import suggest
+from indexer.lookups import suggest
 from webapp.login import current_viewer
 from webapp.services import services
 

@@ -8,8 +8,8 @@ from typing import Any
 from indexer.query.access import Viewer, access_filters, visibility_filter
 from indexer.query_syntax import MAX_CLAUSES
 
-# The stored fields a result card is made of (indexer.search.hit_from_document reads these
-# and no others): a hit's `_source` is cut to them, so Elasticsearch sends, and the app parses, no
+# The stored fields a result card is made of (indexer.hits.hit_from_document reads these and
+# no others): a hit's `_source` is cut to them, so Elasticsearch sends, and the app parses, no
 # dates, ids or location parts it would not show.
 HIT_SOURCE = (
     *("id", "kind", "title", "summary", "url", "apply_url", "status"),
