@@ -15,7 +15,7 @@ import feedparser
 
 from catalog.records import ParsedItem
 from crawlers import json_feed
-from crawlers.enrich import names_a_location
+from crawlers.enrichment.location import names_a_location
 from crawlers.normalise import (
     MAX_TITLE,
     canonical_url,

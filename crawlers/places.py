@@ -152,7 +152,8 @@ COUNTRIES = {
 # ISO codes accepted when written as codes ("Berlin, DE"). A code that is also a US state
 # (CA, DE, IN, CO, AR...) is read as a state after a city, as a country only after a region.
 COUNTRY_CODES = frozenset(COUNTRIES.values())
-# Country -> its dollar, for a bare "$" (crawlers.enrich): elsewhere "$" names no currency.
+# Country -> its dollar, for a bare "$" (crawlers.enrichment.salary): elsewhere "$" names no
+# currency.
 DOLLAR_COUNTRIES = {
     "US": "USD",
     "CA": "CAD",

@@ -1,0 +1,1 @@
+"""The steps of `crawlers.enrich.enrich`, one module per derived value."""
