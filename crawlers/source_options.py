@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from crawlers.html_lists import InvalidListOptions, ListOptions
+from crawlers.html_list_options import InvalidListOptions, ListOptions
 from ground.errors import MutualError
 
 SITEMAP_OPTIONS = {"pattern"}

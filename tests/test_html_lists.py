@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from crawlers import html_lists
-from crawlers.html_lists import InvalidListOptions, ListOptions
+from crawlers.html_list_options import InvalidListOptions, ListOptions
 from crawlers.normalise import MAX_TITLE
 from crawlers.results import ParseResult
 from tests.conftest import FIXTURES

@@ -26,6 +26,7 @@ from catalog.records import FetchInfo, ParsedItem
 from catalog.sources import SourceRef
 from crawlers import html_lists, sitemaps
 from crawlers.auth import origin, trusted_origins
+from crawlers.html_list_options import InvalidListOptions, ListOptions
 from crawlers.outcomes import SourceFailed, SourceFetched
 from crawlers.parsers import UNREADABLE, parse_body, parse_page
 from crawlers.results import ParseResult
@@ -68,7 +69,7 @@ class SourceRun:
     failure: SourceFailed | None = None
     reported: bool = False
     # An html source's selectors, compiled once for all its pages.
-    list_options: html_lists.ListOptions | None = None
+    list_options: ListOptions | None = None
     started_at: datetime = field(default_factory=utcnow)
 
     def add(self, result: ParseResult) -> None:
@@ -347,7 +348,7 @@ class SourcesSpider(Spider):
             except UNREADABLE as exc:
                 status = run.info.status if run.info else None
                 run.failure = SourceFailed(run.source.id, str(exc), status)
-            except (html_lists.InvalidListOptions, sitemaps.NotASitemap, LoginFailed) as exc:
+            except (InvalidListOptions, sitemaps.NotASitemap, LoginFailed) as exc:
                 run.failure = SourceFailed(run.source.id, str(exc))
             except Exception as exc:  # a parser bug must fail its source, not the bookkeeping
                 log.exception("source #%s: unexpected error", run.source.id)
@@ -358,13 +359,11 @@ class SourcesSpider(Spider):
             yield run.outcome()
 
 
-def _list_options(run: SourceRun) -> html_lists.ListOptions:
+def _list_options(run: SourceRun) -> ListOptions:
     """The source's selectors; its entries are of the source's item kind unless it says."""
     if run.list_options is None:
         source = run.source
-        run.list_options = html_lists.ListOptions.from_dict(
-            {"kind": source.item_kind, **source.options}
-        )
+        run.list_options = ListOptions.from_dict({"kind": source.item_kind, **source.options})
     return run.list_options
 
 
