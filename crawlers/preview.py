@@ -24,12 +24,8 @@ from crawlers.detect import Detection, NothingDetected, detect, detect_from_url
 from crawlers.enrich import enrich
 from crawlers.outcomes import SourceFailed
 from crawlers.probe import run_spider_once
-from crawlers.spiders.sources_spider import (
-    HTML_ACCEPT,
-    MULTI_DOCUMENT_KINDS,
-    SourceRun,
-    SourcesSpider,
-)
+from crawlers.spiders.source_run import SourceRun
+from crawlers.spiders.sources_spider import HTML_ACCEPT, MULTI_DOCUMENT_KINDS, SourcesSpider
 from ground.settings import Settings
 
 PREVIEW_ID = 0  # no catalog source has id 0

@@ -9,33 +9,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin
 
 from scrapy import FormRequest, Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from catalog.credentials import Credentials
-from catalog.models.base import utcnow
-from catalog.records import FetchInfo, ParsedItem
+from catalog.records import FetchInfo
 from catalog.sources import SourceRef
 from crawlers import html_lists, sitemaps
 from crawlers.auth import origin, trusted_origins
-from crawlers.html_list_options import InvalidListOptions, ListOptions
-from crawlers.outcomes import SourceFailed, SourceFetched
+from crawlers.html_list_options import InvalidListOptions
+from crawlers.outcomes import SourceFailed
 from crawlers.parsers import UNREADABLE, parse_body, parse_page
-from crawlers.results import ParseResult
-from crawlers.retry_after import retry_after_seconds
 from crawlers.source_selection import select_sources
+from crawlers.spiders.login import LoginFailed, form_credentials, form_with_field
+from crawlers.spiders.responses import describe_failure, header, without_query
+from crawlers.spiders.source_run import Outcome, SourceRun, list_options
 from ground.settings import Settings
 
 log = logging.getLogger(__name__)
-Outcome = SourceFetched | SourceFailed
 Callback = Callable[[Response], Iterator[Any]]
 
 ACCEPT = {
@@ -49,45 +45,6 @@ ACCEPT = {
 MAX_URL_LENGTH = 2083
 MULTI_DOCUMENT_KINDS = ("html", "sitemap")
 HTML_ACCEPT = "text/html, application/xhtml+xml, */*;q=0.1"
-
-
-class LoginFailed(ValueError):
-    """The login page has no form to sign in with."""
-
-
-@dataclass
-class SourceRun:
-    """One source's crawl in progress."""
-
-    source: SourceRef
-    info: FetchInfo | None = None
-    items: list[ParsedItem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    pending: int = 0
-    requested: int = 0
-    complete: bool = True
-    failure: SourceFailed | None = None
-    reported: bool = False
-    # An html source's selectors, compiled once for all its pages.
-    list_options: ListOptions | None = None
-    started_at: datetime = field(default_factory=utcnow)
-
-    def add(self, result: ParseResult) -> None:
-        self.items.extend(result.items)
-        self.warnings.extend(result.warnings)
-        # A parser that had to skip, cut or guess may have missed items: not a whole listing.
-        self.complete = self.complete and result.complete and not result.warnings
-
-    def outcome(self) -> Outcome:
-        if self.failure is not None:
-            return replace(self.failure, started_at=self.started_at)
-        if self.info is None:  # cannot happen: every request ends in a callback or errback
-            return SourceFailed(self.source.id, "no response recorded", started_at=self.started_at)
-        info = replace(self.info, warnings=tuple(dict.fromkeys(self.warnings))[:20])
-        # An archive of articles lists the latest few: leaving one out is not taking it down.
-        # An empty answer is more often a broken page than a board with nothing open.
-        complete = self.complete and bool(self.items) and self.source.item_kind != "resource"
-        return SourceFetched(self.source.id, info, self.items, complete, self.started_at)
 
 
 class SourcesSpider(Spider):
@@ -173,11 +130,11 @@ class SourcesSpider(Spider):
     def _login_form(self, run: SourceRun, response: Response) -> Request:
         """The login page's form filled in with the source's credentials (hidden fields, such
         as a CSRF token, kept as the page set them)."""
-        credentials = _form_credentials(run.source)
+        credentials = form_credentials(run.source)
         trusted = trusted_origins(run.source)
         if origin(response.url) not in trusted:
             raise LoginFailed(
-                f"the login page moved to another site ({_without_query(response.url)})"
+                f"the login page moved to another site ({without_query(response.url)})"
             )
         try:
             if not isinstance(response, TextResponse):
@@ -186,7 +143,7 @@ class SourcesSpider(Spider):
                 response,
                 # Always POST: a form without a method would put the password in the URL.
                 method="POST",
-                formxpath=_form_with_field(credentials.password_field),
+                formxpath=form_with_field(credentials.password_field),
                 formdata={
                     credentials.username_field: credentials.username,
                     credentials.password_field: credentials.secret,
@@ -204,9 +161,9 @@ class SourcesSpider(Spider):
                 },
             )
         except ValueError as exc:
-            raise LoginFailed(f"no login form at {_without_query(response.url)}: {exc}") from exc
+            raise LoginFailed(f"no login form at {without_query(response.url)}: {exc}") from exc
         if origin(form.url) not in trusted:
-            raise LoginFailed(f"the login form posts to another site ({_without_query(form.url)})")
+            raise LoginFailed(f"the login form posts to another site ({without_query(form.url)})")
         run.requested += 1
         run.pending += 1
         return form
@@ -218,21 +175,21 @@ class SourcesSpider(Spider):
     def _signed_in(self, run: SourceRun, response: Response) -> list[Request | None]:
         """The source's own request once the sign-in was accepted; LoginFailed when the site
         sent the form back or redirected to it."""
-        credentials = _form_credentials(run.source)
-        location = (_header(response, b"Location") or "").split("?")[0]
+        credentials = form_credentials(run.source)
+        location = (header(response, b"Location") or "").split("?")[0]
         back_to_form = location and urljoin(response.url, location) == credentials.login_url
         form_again = isinstance(response, TextResponse) and response.xpath(
             "//input[@name=$field]", field=credentials.password_field
         )
         if back_to_form or form_again:
-            login = _without_query(credentials.login_url)
+            login = without_query(credentials.login_url)
             raise LoginFailed(f"sign-in refused at {login} (the form came back)")
         return [self._conditional(run)]
 
     def parse_first(self, response: Response) -> Iterator[Any]:
         run = self._run(response)
         run.info = FetchInfo(
-            response.status, _header(response, b"ETag"), _header(response, b"Last-Modified")
+            response.status, header(response, b"ETag"), header(response, b"Last-Modified")
         )
         if response.status == 304:
             yield from self._settle(run, list)
@@ -247,7 +204,7 @@ class SourcesSpider(Spider):
     def parse_detail(self, response: Response) -> Iterator[Any]:
         run = self._run(response)
         index: int = response.meta["listed"]
-        options = _list_options(run)
+        options = list_options(run)
         run.items[index] = html_lists.parse_detail(
             response.url, response.body, options, run.items[index]
         )
@@ -263,7 +220,7 @@ class SourcesSpider(Spider):
             run.add(replace(parse_page(run.source, response.url, response.body), complete=True))
         except UNREADABLE as exc:
             run.complete = False
-            run.warnings.append(f"{_without_query(response.url)}: {exc}")
+            run.warnings.append(f"{without_query(response.url)}: {exc}")
         yield from self._settle(run, list)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
@@ -272,7 +229,7 @@ class SourcesSpider(Spider):
         yield from self._settle(run, lambda: self._record_error(run, request, failure))
 
     def _record_error(self, run: SourceRun, request: Request, failure: Failure) -> list[Request]:
-        error, status, retry_after = _describe_failure(failure)
+        error, status, retry_after = describe_failure(failure)
         if request.meta.get("first") or request.callback == self.after_login:
             run.failure = SourceFailed(run.source.id, error, status, retry_after)
         elif request.callback == self.parse_login:
@@ -290,7 +247,7 @@ class SourcesSpider(Spider):
             return self._read_list(run, response, page)
         if kind == "sitemap":
             return self._read_sitemap(run, response)
-        content_type = _header(response, b"Content-Type")
+        content_type = header(response, b"Content-Type")
         run.add(
             parse_body(
                 run.source, response.url, response.body, self.mutual, content_type=content_type
@@ -299,7 +256,7 @@ class SourcesSpider(Spider):
         return []
 
     def _read_list(self, run: SourceRun, response: Response, page: int) -> list[Request | None]:
-        options = _list_options(run)
+        options = list_options(run)
         # The page cap is the spider's (_request counts every request of the source, detail
         # pages included), so the parser is told to follow every next page.
         result = html_lists.parse(
@@ -357,45 +314,3 @@ class SourcesSpider(Spider):
         if run.pending == 0:
             run.reported = True
             yield run.outcome()
-
-
-def _list_options(run: SourceRun) -> ListOptions:
-    """The source's selectors; its entries are of the source's item kind unless it says."""
-    if run.list_options is None:
-        source = run.source
-        run.list_options = ListOptions.from_dict({"kind": source.item_kind, **source.options})
-    return run.list_options
-
-
-def _form_with_field(name: str) -> str:
-    """XPath of the form holding an input named `name` (quoted safely whatever it holds)."""
-    quoted = "concat('" + name.replace("'", "', \"'\", '") + "', '')"
-    return f"//form[.//input[@name={quoted}]]"
-
-
-def _form_credentials(source: SourceRef) -> Credentials:
-    if source.credentials is None:
-        raise ValueError(f"source #{source.id} signs in with a form but has no credentials")
-    return source.credentials
-
-
-def _header(response: Response, name: bytes) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
-
-
-def _describe_failure(failure: Failure) -> tuple[str, int | None, int | None]:
-    """The error in words, the HTTP status if any, and how long the server asked us to wait."""
-    request = failure.request  # type: ignore[attr-defined]
-    if isinstance(failure.value, HttpError):
-        response = failure.value.response
-        wait = retry_after_seconds(_header(response, b"Retry-After"))
-        asked = f"; server asks to retry after {wait} s" if wait is not None else ""
-        url = _without_query(request.url)
-        return f"HTTP {response.status} from {url}{asked}", response.status, wait
-    return f"{type(failure.value).__name__}: {failure.value}", None, None
-
-
-def _without_query(url: str) -> str:
-    """A URL fit for an error message: no query string, which may carry tokens."""
-    return url.split("?", 1)[0].split("#", 1)[0]
