@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import shutil
 import subprocess
@@ -10,17 +9,15 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from elasticsearch import Elasticsearch
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
-from catalog.db import make_engine, session_factory
 from catalog.models.items import Item
-from catalog.models.sources import Source
 from ground.settings import Settings
-from indexer.names import IndexNames
 from mutual.local_site import LocalSite
 from tests.conftest import FIXTURES
+from tests.crawl_world import open_catalog as _session
+from tests.crawl_world import source_row as _source_row
 from tests.helpers import REPO, run_mutual, settings_env
 
 HTML_OPTIONS = (
@@ -33,10 +30,6 @@ HTML_OPTIONS = (
     "summary=.excerpt",
     "next_page=a.next",
 )
-
-
-def _session(settings: Settings) -> Session:
-    return session_factory(make_engine(settings.resolved_database_url))()
 
 
 def _add(settings: Settings, slug: str, url: str, *args: str) -> str:
@@ -207,13 +200,6 @@ def test_expired_cancelled_and_taken_down_items_leave_the_default_search(
     assert _search(catalog, "grants manager")["total"] == 1
 
 
-def _source_row(settings: Settings, source_id: int) -> dict[str, Any]:
-    row: dict[str, Any] = json.loads(
-        run_mutual(settings, "source", "show", str(source_id), "--json").stdout
-    )
-    return row
-
-
 def test_a_failing_source_backs_off_and_honours_retry_after(
     catalog: Settings, site: LocalSite
 ) -> None:
@@ -246,118 +232,6 @@ def _seconds_until(later: str, earlier: str) -> float:
     from datetime import datetime
 
     return round((datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds())
-
-
-MEMBER_SECRETS = {
-    "basic": "Basic " + base64.b64encode(b"treasurer:correct horse battery").decode(),
-    "bearer": "Bearer tok-7f3a9c",
-    "cookie": "member_session=5e8d1c",
-    "form": "portal_session=91ab0e",
-}
-
-
-def _gate_member_areas(site: LocalSite) -> None:
-    for kind, needed in MEMBER_SECRETS.items():
-        area = site.root / f"m-{kind}"
-        area.mkdir()
-        shutil.copy(FIXTURES / "crawl/members/jobs.rss", area / "jobs.rss")
-        site.gates[f"/m-{kind}/"] = needed
-    site.logins["/portal/login"] = ("treasurer", "correct horse battery", MEMBER_SECRETS["form"])
-
-
-def _add_member_source(
-    settings: Settings, site: LocalSite, kind: str, secret: str, *args: str
-) -> None:
-    _add_with_secret(settings, f"{site.base_url}/m-{kind}/jobs.rss", secret, "--auth", kind, *args)
-
-
-def _add_with_secret(settings: Settings, url: str, secret: str, *args: str) -> None:
-    run_mutual(
-        settings,
-        *("source", "add", "shca", url, "--kind", "feed", *args),
-        env={"MUTUAL_SOURCE_SECRET": secret},
-    )
-
-
-def test_member_only_sources_sign_in_and_their_items_stay_with_members(
-    catalog: Settings, site: LocalSite, es_client: Elasticsearch
-) -> None:
-    settings = replace(catalog, credentials_key="test-key-" + "x" * 30)
-    _gate_member_areas(site)
-    run_mutual(settings, "community", "add", "Healthcare Accountants", "--slug", "shca")
-    password = "correct horse battery"
-    _add_member_source(settings, site, "basic", password, "--username", "treasurer")
-    _add_member_source(settings, site, "bearer", "tok-7f3a9c")
-    _add_member_source(settings, site, "cookie", MEMBER_SECRETS["cookie"])
-    login = ("--login-url", f"{site.base_url}/portal/login", "--username", "treasurer")
-    _add_member_source(settings, site, "form", password, *login)
-
-    crawl = run_mutual(settings, "crawl")
-    assert "crawled 4 sources: 4 fetched" in crawl.stdout, crawl.stdout + crawl.stderr
-    for kind in MEMBER_SECRETS:
-        assert site.requests_for(f"/m-{kind}/jobs.rss")[-1].status == 200, kind
-    posted = site.requests_for("/portal/login")[-1]
-    assert posted.status == 302  # signed in with the form's hidden CSRF token
-
-    listing = run_mutual(settings, "source", "list", "--json").stdout
-    with _session(settings) as session:
-        stored = [s.credentials or "" for s in session.scalars(select(Source))]
-    for text in (listing, *stored):
-        assert password not in text and "tok-7f3a9c" not in text and "5e8d1c" not in text
-
-    run_mutual(settings, "index")
-    alias = IndexNames(settings.index_prefix).alias
-    es_client.indices.refresh(index=alias)
-    docs = es_client.search(index=alias, query={"match_all": {}})["hits"]["hits"]
-    assert docs and all(d["_source"]["visibility"] == ["shca"] for d in docs)
-
-
-def test_credentials_never_follow_a_redirect_to_another_host(
-    catalog: Settings, site: LocalSite
-) -> None:
-    settings = replace(catalog, credentials_key="test-key-" + "x" * 30)
-    _gate_member_areas(site)
-    other_host = site.base_url.replace("127.0.0.1", "localhost")
-    site.redirects["/m-basic/moved.rss"] = f"{other_host}/m-basic/jobs.rss"
-    run_mutual(settings, "community", "add", "Healthcare Accountants", "--slug", "shca")
-    moved = f"{site.base_url}/m-basic/moved.rss"
-    basic = ("--auth", "basic", "--username", "treasurer")
-    _add_with_secret(settings, moved, "correct horse battery", *basic)
-
-    crawl = run_mutual(settings, "crawl", check=False)
-    assert crawl.returncode == 3
-    assert site.requests_for("/m-basic/moved.rss")[0].headers.get("Authorization")
-    followed = site.requests_for("/m-basic/jobs.rss")
-    assert followed, _source_row(settings, 1)["last_error"]
-    assert followed[0].headers["Host"].startswith("localhost")
-    assert "Authorization" not in followed[0].headers
-    assert "HTTP 401" in _source_row(settings, 1)["last_error"]
-
-
-def test_a_wrong_password_is_reported_on_the_source(catalog: Settings, site: LocalSite) -> None:
-    settings = replace(catalog, credentials_key="test-key-" + "x" * 30)
-    _gate_member_areas(site)
-    run_mutual(settings, "community", "add", "Healthcare Accountants", "--slug", "shca")
-    login = ("--login-url", f"{site.base_url}/portal/login", "--username", "treasurer")
-    _add_member_source(settings, site, "form", "guess", *login)
-    assert run_mutual(settings, "crawl", check=False).returncode == 3
-    assert "sign-in refused" in _source_row(settings, 1)["last_error"]
-    assert not site.requests_for("/m-form/jobs.rss")
-
-
-def test_a_member_source_cannot_be_added_without_a_credentials_key(
-    catalog: Settings, site: LocalSite
-) -> None:
-    run_mutual(catalog, "community", "add", "Healthcare Accountants", "--slug", "shca")
-    result = run_mutual(
-        catalog,
-        *("source", "add", "shca", f"{site.base_url}/m-basic/jobs.rss", "--kind", "feed"),
-        *("--auth", "basic", "--username", "treasurer"),
-        env={"MUTUAL_SOURCE_SECRET": "pw"},
-        check=False,
-    )
-    assert result.returncode == 1
-    assert "MUTUAL_CREDENTIALS_KEY" in result.stderr
 
 
 def _detect(settings: Settings, url: str, *args: str) -> tuple[str, dict[str, Any]]:
