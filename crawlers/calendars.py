@@ -1,10 +1,11 @@
 """iCalendar (.ics): a pure parser from a fetched calendar body to one item per event occurrence.
 
 icalendar reads the body and recurring_ical_events expands RRULE, RDATE, EXDATE and RECURRENCE-ID
-overrides. Before expansion every event is checked and normalised here (one start, a known zone,
-an end after the start, the newest version of each UID) because the expander assumes a valid
-calendar, and strangers' rules are tamed because dateutil's work grows with the distance from
-DTSTART and never ends for rules that cannot match (it scans to the year 9999).
+overrides. Before expansion every event is checked and normalised (crawlers/ical/events.py: one
+start, a known zone, an end after the start, the newest version of each UID) because the expander
+assumes a valid calendar, and strangers' rules are tamed (crawlers/ical/rules.py) because
+dateutil's work grows with the distance from DTSTART and never ends for rules that cannot match
+(it scans to the year 9999).
 """
 
 from __future__ import annotations
