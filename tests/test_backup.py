@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from alerts.alert_mail import unsubscribe_token
+from alerts.outbox import plan_deliveries, record_matches
 from catalog.accounts import add_user, find_user
 from catalog.backup import catalog_is_empty
 from catalog.communities import add_community
@@ -31,8 +32,6 @@ from catalog.saved_searches import (
     add_saved_search,
     new_calendar_token,
     new_feed_token,
-    plan_deliveries,
-    record_matches,
     search_for_feed,
     user_for_calendar,
 )
