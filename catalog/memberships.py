@@ -20,6 +20,7 @@ from catalog.models.base import utcnow
 from catalog.models.memberships import Invitation, Membership
 from catalog.models.sources import Community
 from ground.errors import MutualError
+from ground.settings import Settings
 
 ACTIVE = "active"
 PENDING = "pending"
@@ -213,6 +214,11 @@ def create_invitation(
     )
     session.flush()
     return token
+
+
+def invitation_link(settings: Settings, token: str) -> str:
+    """The address at which the invitation `token` is accepted (MUTUAL_PUBLIC_URL's)."""
+    return f"{settings.public_url.rstrip('/')}/invite/{token}"
 
 
 def find_invitation(session: Session, token: str, now: datetime | None = None) -> Invitation:

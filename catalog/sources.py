@@ -191,6 +191,32 @@ def fetch_health(source: Source) -> str:
     return "warning" if source.last_error else "ok"
 
 
+def source_health(source: Source) -> dict[str, Any]:
+    """What `source list` and `source show` print of a source: never its credentials."""
+    state = fetch_health(source)
+    words = {"failing": f"failing x{source.error_count}", "never": "never fetched"}
+    health = words.get(state, "ok" if state == "warning" else state)
+    return {
+        "id": source.id,
+        "community": source.community.slug,
+        "title": source.title,
+        "kind": source.kind,
+        "item_kind": source.item_kind,
+        "url": source.url,
+        "access": source.access,
+        "auth": source.auth_kind,
+        "options": source.options or {},
+        "health": health,
+        "status": source.last_status or "-",
+        "failures": source.error_count,
+        "items": source.items_seen,
+        "last_attempt": source.last_fetched_at,
+        "last_success": source.last_success_at,
+        "next_fetch": source.next_fetch_at,
+        "last_error": source.last_error or "",
+    }
+
+
 def record_fetch_success(
     session: Session, source: Source, info: FetchInfo, backoff: Backoff, item_count: int
 ) -> None:

@@ -66,6 +66,30 @@ def check_url(url: str, allow_loopback: bool = False) -> None:
         check_address(str(ip), allow_loopback)
 
 
+def check_source_url(url: str, allow_loopback: bool) -> str:
+    """Refuse (UnsafeURL) a source's URL the crawler would refuse, including a host name that
+    resolves to a refused address, now rather than at crawl time; returns a warning when the
+    name does not resolve now, else ""."""
+    check_url(url, allow_loopback)
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return f"{host} does not resolve now; it will be retried at crawl time"
+    for address in addresses:
+        try:
+            check_address(str(address), allow_loopback)
+        except UnsafeURL as exc:
+            raise UnsafeURL(f"{host} resolves to {address}: {exc}") from exc
+    return ""
+
+
+def check_feed_urls(feeds: list[tuple[str, str]], allow_loopback: bool) -> None:
+    """The URL of each (URL, title) an OPML file lists, checked without resolving names."""
+    for url, _title in feeds:
+        check_url(url, allow_loopback)
+
+
 class GuardMiddleware:
     """Downloader middleware: checks every request, redirects included, before it is sent."""
 

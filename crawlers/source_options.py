@@ -1,10 +1,12 @@
-"""Checking a source's kind-specific options when it is added or imported, not at every crawl."""
+"""A source's kind-specific options (and a manifest's sources) checked when added or imported,
+not at every crawl; KEY=VALUE options read as the command line takes them."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from crawlers.guard import check_url
 from crawlers.html_list_options import InvalidListOptions, ListOptions
 from ground.errors import MutualError
 
@@ -40,3 +42,33 @@ def _check_sitemap(options: dict[str, Any]) -> None:
         re.compile(pattern)
     except re.error as exc:
         raise InvalidOptions(f"pattern {pattern!r} is not a regular expression: {exc}") from exc
+
+
+def parse_options(kind: str, pairs: tuple[str, ...]) -> dict[str, Any]:
+    """KEY=VALUE pairs as a dict (true/false and numbers read as such), checked for the kind:
+    InvalidOptions for a pair that is no KEY=VALUE or options the crawler could not use."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidOptions(f"{pair!r} is not KEY=VALUE")
+        options[key.strip()] = option_value(value.strip())
+    check_source_options(kind, options)
+    return options
+
+
+def option_value(value: str) -> Any:
+    """An option's value as typed: true and false as booleans, digits as a number."""
+    lowered = value.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    return int(value) if value.isdigit() else value
+
+
+def check_manifest_sources(data: dict[str, Any], allow_loopback: bool) -> None:
+    """Every source of a read manifest, its URL and options checked. Without resolving names
+    (a manifest holds many); the crawl checks addresses."""
+    for entry in data["communities"]:
+        for src in entry.get("sources", []):
+            check_url(str(src["url"]), allow_loopback)
+            check_source_options(str(src.get("kind", "feed")), src.get("options") or {})

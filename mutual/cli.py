@@ -17,8 +17,9 @@ from ground.version import __version__
 from mutual.cli_accounts import user
 from mutual.cli_alerts import alerts
 from mutual.cli_backup import export, import_
-from mutual.cli_catalog import community, init, source
+from mutual.cli_communities import community, init
 from mutual.cli_pipeline import crawl, index, reindex, search
+from mutual.cli_sources import source
 from mutual.cli_web import demo, serve, show_settings
 from mutual.cli_worker import worker
 

@@ -8,7 +8,7 @@ import click
 
 from ground.errors import MutualError
 from ground.settings import Settings
-from mutual.cli_catalog import catalog_session, print_rows
+from mutual.cli_output import catalog_session, print_rows
 
 PASSWORD_ENV = "MUTUAL_USER_PASSWORD"  # noqa: S105 - the name of a variable, not a secret
 

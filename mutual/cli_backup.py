@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ground.settings import Settings
-from mutual.cli_catalog import catalog_session
+from mutual.cli_output import catalog_session
 
 # Singular and plural of each section in the summary line, in the file's order.
 LABELS = {

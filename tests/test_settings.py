@@ -48,7 +48,7 @@ def test_every_setting_has_help() -> None:
 def test_cli_choices_match_the_catalog() -> None:
     """The CLI keeps its own copies (so --help needs no database library); they must agree."""
     from catalog import credentials, sources
-    from mutual import cli_catalog
+    from mutual import cli_sources as cli_catalog
 
     assert cli_catalog.SOURCE_KINDS == sources.SOURCE_KINDS
     assert cli_catalog.ACCESS_LEVELS == sources.ACCESS_LEVELS
