@@ -28,6 +28,7 @@ from catalog.memberships import (
     access,
     approve,
     create_invitation,
+    invitation_link,
     leave,
     list_invitations,
     members,
@@ -39,8 +40,8 @@ from catalog.models.sources import Community, Source
 from catalog.opml import export_opml, feed_urls, import_opml
 from catalog.source_removal import remove_source
 from catalog.sources import add_source, fetch_health, list_sources
-from crawlers.guard import check_url
-from crawlers.source_options import check_source_options
+from crawlers.guard import check_feed_urls, check_url
+from crawlers.source_options import check_manifest_sources, check_source_options
 from ground.errors import MutualError
 from ground.settings import ENV_PREFIX, Settings, settings_environ
 from webapp.admin_forms import (
@@ -150,7 +151,7 @@ def invite(slug: str) -> Any:
     days, uses = form.days.data or 14, form.max_uses.data or 1
     token = create_invitation(db(), community, required_user(), days=days, max_uses=uses)
     db().commit()
-    link = f"{services().settings.public_url.rstrip('/')}/invite/{token}"
+    link = invitation_link(services().settings, token)
     flash(f"New invitation link (shown this once; copy it now): {link}")
     return _back(community, "invitations")
 
@@ -328,8 +329,7 @@ def opml_upload(slug: str) -> Any:
         return render_manage(community, 400, opml_form=form)
     try:
         feeds = feed_urls(form.opml.data.read())
-        for url, _title in feeds:
-            check_url(url, services().settings.crawl_allow_loopback)
+        check_feed_urls(feeds, services().settings.crawl_allow_loopback)
     except MutualError as exc:
         form.opml.errors = [str(exc)]
         return render_manage(community, 400, opml_form=form)
@@ -359,8 +359,5 @@ def _import_upload(settings: Settings, form: ManifestUploadForm) -> Any:
     upload = form.manifest.data
     text = upload.read().decode("utf-8", errors="replace")
     data = read_manifest(text, upload.filename or "manifest")
-    for entry in data["communities"]:
-        for src in entry.get("sources", []):
-            check_url(str(src["url"]), settings.crawl_allow_loopback)
-            check_source_options(str(src.get("kind", "feed")), src.get("options") or {})
+    check_manifest_sources(data, settings.crawl_allow_loopback)
     return import_manifest(db(), data, credentials_key=settings.credentials_key)
