@@ -3,8 +3,8 @@
 `mutual source test URL` runs the crawl's own spider (same user agent, robots.txt, address
 guard, size and time caps, parsers) on one source that is not in the catalog, and reports its
 outcome instead of storing it. With kind "auto" the spider first finds out what the URL is, as
-`mutual source add` does. The web app's Sources section runs that command in a subprocess:
-Scrapy's reactor cannot run inside a web request.
+`mutual source add` does. The web app's Sources section runs the same test fetch in a subprocess
+(crawlers/preview_command.py): Scrapy's reactor cannot run inside a web request.
 """
 
 from __future__ import annotations

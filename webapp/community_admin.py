@@ -2,8 +2,9 @@
 sources (with a test fetch), and its manifest and OPML; and the operator's manifest upload.
 
 Every view asks `catalog.memberships.access` on each request, so a removed admin loses the page
-at once. The test fetch runs `mutual source test` in a subprocess: a crawl's reactor cannot run
-inside a web request, and the web app never crawls.
+at once. The test fetch runs `python -m crawlers.preview_command` (what `mutual source test`
+calls) in a subprocess: a crawl's reactor cannot run inside a web request, and the web app never
+crawls.
 """
 
 from __future__ import annotations
@@ -233,8 +234,9 @@ def _add_source(
 
 
 def run_source_test(settings: Settings, url: str, kind: str, item_kind: str) -> dict[str, Any]:
-    """`mutual source test --json` in a subprocess: its preview, or one with the error."""
-    command = [sys.executable, "-m", "mutual", "source", "test", "--json", "--kind", kind]
+    """The test fetch (crawlers.preview_command) in a subprocess: its preview, or one with the
+    error."""
+    command = [sys.executable, "-m", "crawlers.preview_command", "--kind", kind]
     command += ["--item-kind", item_kind] if item_kind else []
     environ = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
     try:
