@@ -42,7 +42,7 @@ from alerts.matching import (
     saved_matching,
 )
 from bench.search_corpus import CITIES, COMMUNITIES, JOB_TITLES, documents
-from bench.search_load import searches
+from bench.search_load_requests import searches
 from catalog.db import make_engine, session_factory, transaction, upgrade_schema
 from catalog.models.accounts import User
 from catalog.models.memberships import Membership
