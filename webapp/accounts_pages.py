@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
@@ -38,6 +37,7 @@ from webapp.forms import (
     SignUpForm,
 )
 from webapp.login import SignedIn, required_user, signed_in_user, signin_required
+from webapp.redirect_targets import next_page
 from webapp.services import services
 
 blueprint = Blueprint("accounts", __name__)
@@ -46,15 +46,6 @@ RESET_SALT = "mutual-password-reset"
 RESET_MAX_AGE = 2 * 3600
 # One client may fail this many times more than one address before it is locked out too.
 CLIENT_FACTOR = 4
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect to somewhere else."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
-    return url_for("search.search_view")
 
 
 def _sign_in(user: User) -> None:
@@ -135,7 +126,7 @@ def sign_in() -> Any:
         return render_template("signin.html", form=form), 401
     clear_failures(session, keys[0][0])
     _sign_in(user)
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(next_page(request.args.get("next")))
 
 
 def _locked(form: SignInForm) -> tuple[str, int]:
