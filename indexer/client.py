@@ -20,6 +20,18 @@ class SearchUnavailable(MutualError):
     exit_code = exits.SEARCH_UNAVAILABLE
 
 
+class SearchRefused(MutualError):
+    """Elasticsearch refused the request itself (a 4xx answer): asking again will not help, and
+    it is no outage; the message says why."""
+
+
+def search_failure(status: int | None, reason: str) -> MutualError:
+    """What a failed search is: refused for a 4xx answer, unavailable for anything else."""
+    if status is not None and 400 <= status < 500:
+        return SearchRefused(f"the search engine refused the search: {reason[:500]}")
+    return SearchUnavailable(f"search failed: {reason[:500]}")
+
+
 class OrjsonNdjsonSerializer(NdjsonSerializer, OrjsonSerializer):
     """Newline-delimited JSON (msearch, bulk) with orjson: the client's own NDJSON serializer
     encodes each line with the standard library even when given an orjson serializer, which

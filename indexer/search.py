@@ -8,7 +8,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
-from indexer.client import SearchUnavailable
+from indexer.client import SearchUnavailable, search_failure
 from indexer.cursors import Cursor
 from indexer.facet_values import FacetMap, read_facets
 from indexer.hits import Hit, hit_from_document
@@ -56,7 +56,7 @@ def _run(
         if isinstance(error, dict) and error.get("type") == "index_not_found_exception":
             raise _NothingIndexed
         if error:
-            raise SearchUnavailable(f"search failed: {str(error)[:500]}")
+            raise search_failure(response.get("status"), str(error))
     return responses[0], responses[1]
 
 
@@ -69,7 +69,9 @@ def search(
         body, counts = _run(client, names, build_search(request, viewer, datetime.now(UTC)))
     except (NotFoundError, _NothingIndexed):
         return SearchResults(request, 0, (), 0, (), facets={})  # nothing indexed yet
-    except (TransportError, ApiError) as exc:
+    except ApiError as exc:
+        raise search_failure(exc.meta.status, str(exc)) from exc
+    except TransportError as exc:
         raise SearchUnavailable(f"search failed: {exc}") from exc
     total = int(body["hits"]["total"]["value"])
     raw_hits = body["hits"]["hits"]

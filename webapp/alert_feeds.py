@@ -17,7 +17,7 @@ from alerts.feeds import atom_feed, icalendar_feed
 from alerts.matching import saved_request
 from catalog.models.saved_searches import SavedSearch
 from catalog.saved_searches import search_for_feed, user_for_calendar
-from indexer.client import SearchUnavailable
+from indexer.client import SearchRefused, SearchUnavailable
 from indexer.hits import Hit
 from indexer.query.access import Viewer
 from indexer.query.request import SearchRequest
@@ -39,6 +39,8 @@ def _hits(request: SearchRequest, viewer: Viewer) -> list[Hit]:
         results = search(app.search_client, app.index_names, request, viewer)
     except SearchUnavailable:
         abort(503)
+    except SearchRefused:
+        abort(400)  # a saved search the engine will not run; retrying will not help
     return list(results.hits)
 
 

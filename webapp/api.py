@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from indexer.client import SearchUnavailable
+from indexer.client import SearchRefused, SearchUnavailable
 from indexer.cursors import Cursor
 from indexer.hits import Hit
 from indexer.lookups import get_item, suggest
@@ -25,9 +25,11 @@ from indexer.query.request import (
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
     POSTED_WITHIN,
+    RESULT_WINDOW,
     SALARY_BANDS,
     SORTS,
     UPCOMING,
+    last_page,
 )
 from indexer.search import SearchResults, search
 from indexer.search_args import request_from_args, scope_of
@@ -80,6 +82,12 @@ def _problem(problem: ApiProblem) -> tuple[Response, int]:
     return error_response(problem.status, problem.code, problem.message)
 
 
+@blueprint.errorhandler(SearchRefused)
+def _refused(_exc: SearchRefused) -> tuple[Response, int]:
+    message = "The search engine refused this search as asked; change the query or filters."
+    return error_response(400, "invalid_parameter", message)
+
+
 @blueprint.errorhandler(SearchUnavailable)
 def _unavailable(_exc: SearchUnavailable) -> tuple[Response, int]:
     message = "The search engine cannot be reached; please try again in a minute."
@@ -93,7 +101,11 @@ def _http_error(exc: HTTPException) -> HTTPException | tuple[Response, int]:
         return exc
     codes: dict[int, ErrorCode] = {404: "not_found", 405: "method_not_allowed"}
     code = codes.get(exc.code, "http_error")
-    return error_response(exc.code, code, exc.description or exc.name)
+    response, status = error_response(exc.code, code, exc.description or exc.name)
+    for name, value in exc.get_headers():
+        if name.lower() == "allow":  # a 405 says which methods the route takes (RFC 9110)
+            response.headers["Allow"] = value
+    return response, status
 
 
 # --- Parameters ---------------------------------------------------------------------------
@@ -124,9 +136,21 @@ def checked_search_args(args: MultiDict[str, str], default_size: int) -> int:
         raise ApiProblem(400, "query_too_long", message)
     if args.get("after") and Cursor.decode(args["after"]) is None:
         raise ApiProblem(400, "invalid_parameter", "after is not a cursor this API gave out.")
-    _bounded_int(args, "page", 1, MAX_PAGE)
     _check_choices(args)
-    return _bounded_int(args, "size", default_size, MAX_PAGE_SIZE)
+    size = _bounded_int(args, "size", default_size, MAX_PAGE_SIZE)
+    _check_page(args, size)
+    return size
+
+
+def _check_page(args: MultiDict[str, str], size: int) -> None:
+    """Pages stop where the engine stops answering (page x size within its result window)."""
+    deepest = last_page(size)
+    if _bounded_int(args, "page", 1, MAX_PAGE) > deepest:
+        message = (
+            f"page must be 1 to {deepest} at size {size}: the engine answers only the first "
+            f"{RESULT_WINDOW:,} hits by page number; follow the after cursor to go further."
+        )
+        raise ApiProblem(400, "invalid_parameter", message)
 
 
 # --- Shapes -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
 from catalog.models.sources import Community
-from indexer.client import SearchUnavailable
+from indexer.client import SearchRefused, SearchUnavailable
 from indexer.cursors import open_point_in_time
 from indexer.facet_values import FACET_LABELS
 from indexer.query.access import Viewer
@@ -54,6 +54,11 @@ def search_view() -> tuple[str, int] | str:
     except SearchUnavailable:
         page = render_template("unavailable.html", request_=search_request, scope=scope)
         return page, 503
+    except SearchRefused:
+        page = render_template(
+            "unavailable.html", request_=search_request, scope=scope, refused=True
+        )
+        return page, 400
     groups = facet_groups(results.facets, links, {"community": known})
     user = signed_in_user()
     return render_template(

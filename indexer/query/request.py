@@ -10,6 +10,9 @@ from indexer.query_syntax import clean_text
 MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
+# Elasticsearch refuses from + size past index.max_result_window (10,000 unless raised); deeper
+# results are reached by the `after` cursor (search_after), which that window does not bound.
+RESULT_WINDOW = 10_000
 
 SORTS = ("relevance", "newest", "event_date")
 # Date math from the clock (`at`): rounded to the hour or the day, never to the millisecond.
@@ -46,7 +49,7 @@ class SearchRequest:
         return replace(
             self,
             text=clean_text(self.text)[:MAX_QUERY_LENGTH],
-            page=max(1, min(self.page, MAX_PAGE)),
+            page=max(1, min(self.page, last_page(max(1, min(self.size, MAX_PAGE_SIZE))))),
             size=max(1, min(self.size, MAX_PAGE_SIZE)),
             kinds=tuple(k for k in self.kinds if k in KINDS),
             salary_band=_known(self.salary_band, SALARY_BANDS),
@@ -60,3 +63,8 @@ class SearchRequest:
 
 def _known(value: str, choices: dict[str, Any]) -> str:
     return value if value in choices else ""
+
+
+def last_page(size: int) -> int:
+    """The deepest page the engine answers at `size` hits a page (past it, the cursor goes on)."""
+    return max(1, min(MAX_PAGE, RESULT_WINDOW // max(1, size)))
