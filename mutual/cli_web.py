@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
@@ -43,50 +42,11 @@ def demo(settings: Settings, site_port: int, port: int | None, no_serve: bool) -
 
     Uses its own catalog (DATA_DIR/demo) and index (INDEX_PREFIX-demo), rebuilt on every run.
     """
-    from catalog.db import make_engine, session_factory, transaction, upgrade_schema
-    from crawlers.run import run_crawl
-    from crawlers.source_selection import select_sources
-    from indexer.client import make_client
-    from indexer.names import IndexNames
-    from indexer.sync import sync_index
-    from mutual.demo import (
-        add_demo_member,
-        configure_demo_site,
-        demo_settings,
-        load_demo_communities,
-        reset_demo_index,
-    )
-    from mutual.local_site import LocalSite
+    from mutual.demo import demo_settings, run_demo
 
     settings = demo_settings(settings)
-    db_file = Path(settings.data_dir) / "mutual.db"
-    for path in (db_file, db_file.with_name("mutual.db-wal"), db_file.with_name("mutual.db-shm")):
-        path.unlink(missing_ok=True)
-    upgrade_schema(settings.resolved_database_url)
-    site = LocalSite(Path(__file__).resolve().parents[1] / "demo" / "site", port=site_port)
-    configure_demo_site(site)  # the member-only areas and login form of the demo's sources
-    base_url = site.start()
-    click.echo(f"demo site serving the communities' feeds at {base_url}")
-    engine = make_engine(settings.resolved_database_url)
-    sessions = session_factory(engine)
-    with transaction(sessions) as session:
-        count = load_demo_communities(session, base_url, credentials_key=settings.credentials_key)
-        member, password = add_demo_member(session)
-    click.echo(f"loaded {count} demo sources")
-    report = run_crawl(settings, select_sources(settings, include_not_due=True), click.echo)
-    click.echo(
-        f"crawled: {report.items_new} items from {report.ok} sources ({report.failed} failed); "
-        f"{report.items_merged} copies merged into an item another source posted"
-    )
-    client = make_client(settings)
-    reset_demo_index(client, IndexNames(settings.index_prefix))
-    sync = sync_index(client, sessions, settings)
-    click.echo(f"indexed {sync.indexed} items into {IndexNames(settings.index_prefix).alias}")
-    click.echo(
-        f"sign in as {member} with the password {password} to see the member-only listings "
-        "and My communities as a member of every demo community"
-    )
-    if report.failed or sync.errors:
+    site, complete = run_demo(settings, site_port, click.echo)
+    if not complete:
         raise click.exceptions.Exit(exits.PARTIAL)
     if no_serve:
         site.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.accounts import add_user
+from catalog.db import make_engine, session_factory, transaction, upgrade_schema
 from catalog.manifest import import_manifest, read_manifest
 from catalog.memberships import add_member
 from catalog.models.sources import Community
+from crawlers.run import run_crawl
+from crawlers.source_selection import select_sources
 from ground.errors import MutualError
 from ground.settings import Settings
+from indexer.client import make_client
 from indexer.names import IndexNames
+from indexer.sync import sync_index
 from mutual.local_site import LocalSite
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
@@ -93,3 +99,42 @@ def add_demo_member(session: Session) -> tuple[str, str]:
 def reset_demo_index(client: Elasticsearch, names: IndexNames) -> None:
     """Drop the demo's indices so each demo starts from exactly what its site serves."""
     client.indices.delete(index=names.pattern, ignore_unavailable=True, allow_no_indices=True)
+
+
+def run_demo(
+    settings: Settings, site_port: int, echo: Callable[[str], None]
+) -> tuple[LocalSite, bool]:
+    """The demo's catalog made anew, its site started, crawled and indexed, saying each step
+    with `echo`; returns the running site and whether every source and item made it."""
+    _fresh_catalog(settings)
+    site = LocalSite(DEMO_DIR / "site", port=site_port)
+    configure_demo_site(site)  # the member-only areas and login form of the demo's sources
+    base_url = site.start()
+    echo(f"demo site serving the communities' feeds at {base_url}")
+    sessions = session_factory(make_engine(settings.resolved_database_url))
+    with transaction(sessions) as session:
+        count = load_demo_communities(session, base_url, credentials_key=settings.credentials_key)
+        member, password = add_demo_member(session)
+    echo(f"loaded {count} demo sources")
+    report = run_crawl(settings, select_sources(settings, include_not_due=True), echo)
+    echo(
+        f"crawled: {report.items_new} items from {report.ok} sources ({report.failed} failed); "
+        f"{report.items_merged} copies merged into an item another source posted"
+    )
+    client, names = make_client(settings), IndexNames(settings.index_prefix)
+    reset_demo_index(client, names)
+    sync = sync_index(client, sessions, settings)
+    echo(f"indexed {sync.indexed} items into {names.alias}")
+    echo(
+        f"sign in as {member} with the password {password} to see the member-only listings "
+        "and My communities as a member of every demo community"
+    )
+    return site, not (report.failed or sync.errors)
+
+
+def _fresh_catalog(settings: Settings) -> None:
+    """The demo's SQLite catalog, emptied and migrated: each run starts from the manifest."""
+    db_file = Path(settings.data_dir) / "mutual.db"
+    for path in (db_file, db_file.with_name("mutual.db-wal"), db_file.with_name("mutual.db-shm")):
+        path.unlink(missing_ok=True)
+    upgrade_schema(settings.resolved_database_url)
