@@ -4,8 +4,8 @@ owner may still see.
 Each saved search is replayed exactly as its page showed it (indexer.search_args reads its query
 string, indexer.query.matching.build_matching builds what a hit must match, with the owner's
 viewer from indexer.viewers.viewer_for), limited to documents indexed since the search's last
-check (less a small overlap) and first seen after the search was saved; the matches go to the
-outbox, which keeps one row per (search, item).
+check (less a small overlap, but never before the search was saved) and first seen after it was
+saved; the matches go to the outbox, which keeps one row per (search, item).
 
 Searches whose boxes hold the same words share one request. Rewriting the words (typo
 expansions, synonyms, stemming) is most of a search's cost, and many people save the same
@@ -133,10 +133,24 @@ def alert_body(matching: Matching, filters: tuple[dict[str, Any], ...]) -> dict[
     }
 
 
+def window_start(saved: SavedSearch, overlap: timedelta) -> datetime:
+    """Where a search's window of indexing times starts: `overlap` before its last check, so
+    items indexed while the previous pass ran are not missed, but never before it was saved:
+    what was indexed by then is an existing match, shown on its page, not news."""
+    return max(saved.last_checked - overlap, saved.created_at)
+
+
+def saved_window(
+    saved: SavedSearch, until: datetime, overlap: timedelta
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The filters limiting a saved search to its news in this pass."""
+    # first_seen keeps the overlap's slack: an item crawled just before the save but indexed
+    # after it was on no page the owner saw, so it is news.
+    return alert_filters(window_start(saved, overlap), until, saved.created_at - overlap)
+
+
 def _member(saved: SavedSearch, matching: Matching, until: datetime, overlap: timedelta) -> _Member:
-    since = saved.last_checked - overlap
-    window = alert_filters(since, until, saved.created_at - overlap)
-    return _Member(saved.id, (*matching.filters, *window))
+    return _Member(saved.id, (*matching.filters, *saved_window(saved, until, overlap)))
 
 
 def grouped(
@@ -226,7 +240,7 @@ def match_saved_searches(
     if not searches:
         return report
     groups = grouped(session, searches, now, overlap)
-    since = min(saved.last_checked for saved in searches) - overlap
+    since = min(window_start(saved, overlap) for saved in searches)
     if _anything_new(client, names, since, now):
         report.searched = True
         run_queries(client, names.alias, groups, report)

@@ -37,9 +37,9 @@ from sqlalchemy import insert
 
 from alerts.matching import (
     alert_body,
-    alert_filters,
     match_saved_searches,
     saved_matching,
+    saved_window,
 )
 from bench.search_corpus import CITIES, COMMUNITIES, JOB_TITLES, documents
 from bench.search_load_requests import searches
@@ -157,8 +157,7 @@ def raw_bodies(settings: Settings) -> list[dict[str, Any]]:
         for saved in session.query(SavedSearch).order_by(SavedSearch.id):
             viewer = viewer_for(session, saved.user_id)
             matching = saved_matching(saved, viewer)
-            overlap = timedelta(seconds=120)
-            window = alert_filters(saved.last_checked - overlap, now, saved.created_at - overlap)
+            window = saved_window(saved, now, timedelta(seconds=120))
             bodies.append(alert_body(matching, window))
     return bodies
 

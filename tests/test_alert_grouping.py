@@ -15,9 +15,9 @@ from sqlalchemy import update
 from alerts.matching import (
     MatchReport,
     alert_body,
-    alert_filters,
     match_saved_searches,
     saved_matching,
+    saved_window,
 )
 from catalog.db import transaction
 from catalog.models.base import utcnow
@@ -59,9 +59,7 @@ def _alone(world: World, now: datetime) -> set[tuple[int, str]]:
         with world.sessions() as session:
             for saved in active_saved_searches(session):
                 matching = saved_matching(saved, viewer_for(session, saved.user_id))
-                window = alert_filters(
-                    saved.last_checked - OVERLAP, now, saved.created_at - OVERLAP
-                )
+                window = saved_window(saved, now, OVERLAP)
                 hits = client.search(index=names.alias, **alert_body(matching, window))
                 found |= {(saved.id, str(hit["_id"])) for hit in hits["hits"]["hits"]}
     finally:
