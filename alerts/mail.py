@@ -29,9 +29,14 @@ def compose(settings: Settings, to: str, subject: str, text: str) -> EmailMessag
     return message
 
 
-def send(settings: Settings, message: EmailMessage, timeout: float = 30.0) -> None:
+def check_configured(settings: Settings) -> None:
+    """Raise MailNotConfigured unless an SMTP server is set."""
     if not settings.smtp_host:
         raise MailNotConfigured("e-mail is not set up: set MUTUAL_SMTP_HOST (see the README)")
+
+
+def send(settings: Settings, message: EmailMessage, timeout: float = 30.0) -> None:
+    check_configured(settings)
     try:
         if settings.smtp_security == "tls":
             context = ssl.create_default_context()

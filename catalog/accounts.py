@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -85,13 +86,37 @@ def add_user(
     return user
 
 
-def verify_password(session: Session, user: User, password: str) -> bool:
-    """Whether `password` is the user's; rehashes it when the hashing parameters changed."""
-    hasher = PasswordHasher()
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The account `email` names when `password` is its own, else None.
+
+    An unknown address costs one password check too, against a hash no password matches, so that how
+    long the answer takes does not tell whether the address has an account.
+    """
+    user = find_user(session, email)
+    if user is None:
+        _verify_quietly(_unmatchable_hash(), password)
+        return None
+    return user if verify_password(session, user, password) else None
+
+
+@cache
+def _unmatchable_hash() -> str:
+    # Hashed with today's parameters, so checking it costs what checking a real one does.
+    return hash_password(secrets.token_urlsafe(32))
+
+
+def _verify_quietly(password_hash: str, password: str) -> bool:
     try:
-        hasher.verify(user.password_hash, password)
+        return PasswordHasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+def verify_password(session: Session, user: User, password: str) -> bool:
+    """Whether `password` is the user's; rehashes it when the hashing parameters changed."""
+    if not _verify_quietly(user.password_hash, password):
+        return False
+    hasher = PasswordHasher()
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
     return True

@@ -98,8 +98,8 @@ class Settings:
     web_port: int = _setting(8000, "Port `mutual serve` listens on.")
     secret_key: str = _setting(
         "",
-        "Key signing sessions, reset and unsubscribe links; the same on every machine. Empty: a "
-        "random key made once and kept in DATA_DIR/secret_key.",
+        "Key signing sessions, sign-up, reset and unsubscribe links; the same on every machine. "
+        "Empty: a random key made once and kept in DATA_DIR/secret_key.",
         secret=True,
     )
     page_size: int = _setting(20, "Results per search page.")
@@ -111,7 +111,8 @@ class Settings:
     signup_mode: str = _setting(
         "open",
         "Who may create an account: `open` (anyone), `invite` (only with a community "
-        "invitation link) or `closed` (only the operator, with `mutual user add`).",
+        "invitation link) or `closed` (only the operator, with `mutual user add`). Signing "
+        "up mails a link to the address, so it needs MUTUAL_SMTP_HOST.",
     )
     sign_in_max_failures: int = _setting(
         5, "Failed sign-ins for one address (four times that for one client) before a lock."
@@ -119,7 +120,11 @@ class Settings:
     sign_in_lockout_minutes: int = _setting(
         15, "Minutes sign-in stays locked after too many failures."
     )
-    smtp_host: str = _setting("", "SMTP server for e-mail (password resets, alerts). Empty: none.")
+    smtp_host: str = _setting(
+        "",
+        "SMTP server for e-mail (sign-up and password reset links, alerts). Empty: none, and "
+        "nobody can sign up on the web (the operator adds accounts).",
+    )
     smtp_port: int = _setting(25, "SMTP server port (587 for STARTTLS, 465 for TLS).")
     smtp_security: str = _setting("none", "SMTP connection security: `none`, `starttls` or `tls`.")
     smtp_username: str = _setting("", "SMTP user name; empty: no authentication.")

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
+from urllib.parse import parse_qs
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -20,8 +21,10 @@ from flask.testing import FlaskClient
 from parsel import Selector
 from werkzeug.test import TestResponse
 
+from catalog.accounts import normalise_email
 from ground.settings import Settings
 from tests.helpers import REPO, settings_env
+from webapp.accounts_pages import SignUpRequest, sign_up_link_path
 
 PASSWORD = "correct horse battery staple"
 
@@ -41,9 +44,19 @@ def submit(
     return client.post(action or page, data={**data, "csrf_token": csrf_token(html, form)})
 
 
+def sign_up_link(client: FlaskClient, email: str, invitation: str = "") -> str:
+    """The path of the link /signup mails to a new `email` (made here instead of read from a
+    mail: tests/test_account_discovery.py follows the mail itself)."""
+    with client.application.test_request_context():
+        return sign_up_link_path(SignUpRequest(normalise_email(email), "", invitation))
+
+
 def sign_up(client: FlaskClient, email: str, query: str = "") -> TestResponse:
-    data = {"email": email, "display_name": "", "password": PASSWORD, "confirm": PASSWORD}
-    return submit(client, f"/signup{query}", data, form="#signup-form")
+    """Create the account `email` (through an invitation when `query` names one) as its mailed
+    link does: the password chosen, the account made and signed in."""
+    invitation = parse_qs(query.lstrip("?")).get("invitation", [""])[0]
+    data = {"password": PASSWORD, "confirm": PASSWORD}
+    return submit(client, sign_up_link(client, email, invitation), data, form="#finish-form")
 
 
 def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> TestResponse:

@@ -27,6 +27,7 @@ from webapp import (
     sources_page,
     suggest_page,
 )
+from webapp.account_mail import init_account_mail
 from webapp.db import init_db
 from webapp.formatting import register as register_formatting
 from webapp.login import init_login
@@ -68,6 +69,7 @@ def create_app(
     register_formatting(app)
     init_login(app)
     init_static_cache(app)
+    init_account_mail(app)
     CSRFProtect(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -10,11 +11,12 @@ from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
-from alerts.mail import MailFailed, MailNotConfigured, compose, send
+from alerts.mail import MailNotConfigured, check_configured
 from catalog.accounts import (
     AccountError,
     UnknownUser,
     add_user,
+    authenticate,
     end_all_sessions,
     end_session,
     find_user,
@@ -27,23 +29,28 @@ from catalog.accounts import (
 from catalog.memberships import InvitationInvalid, find_invitation
 from catalog.models.accounts import User
 from catalog.sign_in_limits import SignInLimit, clear_failures, locked_until, record_failure
+from webapp.account_mail import already_registered_text, reset_text, send_later, sign_up_text
 from webapp.db import db
 from webapp.forms import (
     ChangePasswordForm,
     EmptyForm,
+    FinishSignUpForm,
     ForgotPasswordForm,
     ResetPasswordForm,
     SignInForm,
     SignUpForm,
 )
 from webapp.login import SignedIn, required_user, signed_in_user, signin_required
+from webapp.public_links import public_url_for
 from webapp.redirect_targets import next_page
 from webapp.services import services
 
 blueprint = Blueprint("accounts", __name__)
 
 RESET_SALT = "mutual-password-reset"
-RESET_MAX_AGE = 2 * 3600
+SIGN_UP_SALT = "mutual-sign-up"
+# Reset and sign-up links both work for two hours.
+LINK_MAX_AGE = 2 * 3600
 # One client may fail this many times more than one address before it is locked out too.
 CLIENT_FACTOR = 4
 
@@ -54,30 +61,107 @@ def _sign_in(user: User) -> None:
     login_user(SignedIn(user, token))
 
 
+@dataclass(frozen=True)
+class SignUpRequest:
+    """What a sign-up link carries: the address it was mailed to, the name given, and the
+    invitation it came through ("" for none)."""
+
+    email: str
+    name: str
+    invitation: str
+
+
 @blueprint.route("/signup", methods=["GET", "POST"])
 def sign_up() -> Any:
-    mode = services().settings.signup_mode
     invitation = request.args.get("invitation", "")
-    if mode == "closed" or (mode == "invite" and not _invitation_usable(invitation)):
-        return render_template("signup_closed.html", mode=mode), 403
+    refused = _sign_up_closed(invitation) or _no_mail()
+    if refused is not None:
+        return refused
     form = SignUpForm()
     if form.validate_on_submit():
         try:
-            user = add_user(
-                db(),
-                form.email.data or "",
-                form.password.data or "",
-                display_name=form.display_name.data or "",
-            )
+            address = normalise_email(form.email.data or "")
         except AccountError as exc:
             form.email.errors = [str(exc)]
         else:
+            _mail_sign_up(SignUpRequest(address, form.display_name.data or "", invitation))
+            # The same page whether or not the address has an account: only its owner, by
+            # mail, learns which.
+            return render_template("signup.html", form=form, sent=True)
+    return render_template("signup.html", form=form, invitation=invitation)
+
+
+def _sign_up_closed(invitation: str) -> tuple[str, int] | None:
+    """The page refusing sign-up to this request, or None when it may sign up."""
+    mode = services().settings.signup_mode
+    if mode == "closed" or (mode == "invite" and not _invitation_usable(invitation)):
+        return render_template("signup_closed.html", mode=mode), 403
+    return None
+
+
+def _no_mail() -> tuple[str, int] | None:
+    """The page saying sign-up cannot mail its link, or None when it can."""
+    try:
+        check_configured(services().settings)
+    except MailNotConfigured as exc:
+        # Sign-up proves the address by mail. Not set up at all is the same for every
+        # address, so saying so tells nothing about any account.
+        return render_template("signup_closed.html", mode="no-mail", error=str(exc)), 503
+    return None
+
+
+def _mail_sign_up(asked: SignUpRequest) -> None:
+    """A link to finish for a new address; for one that has an account, a note to its owner."""
+    if find_user(db(), asked.email) is None:
+        link = public_url_for("accounts.finish_sign_up", token=_sign_up_token(asked))
+        send_later(asked.email, "Finish creating your Mutual account", sign_up_text(link))
+        return
+    then = {"next": url_for("communities.accept", token=asked.invitation)}
+    sign_in_link = public_url_for("accounts.sign_in", **(then if asked.invitation else {}))
+    text = already_registered_text(sign_in_link, public_url_for("accounts.forgot_password"))
+    send_later(asked.email, "Your Mutual account", text)
+
+
+@blueprint.route("/signup/finish/<token>", methods=["GET", "POST"])
+def finish_sign_up(token: str) -> Any:
+    """The mailed link's page: the password chosen, the account is made and signed in."""
+    asked = _sign_up_request(token)
+    if asked is None or find_user(db(), asked.email) is not None:
+        return render_template("signup_finish.html", invalid=True), 400
+    refused = _sign_up_closed(asked.invitation)
+    if refused is not None:
+        return refused
+    form = FinishSignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = add_user(db(), asked.email, form.password.data or "", display_name=asked.name)
+        except AccountError as exc:
+            form.password.errors = [str(exc)]
+        else:
             _sign_in(user)
-            if invitation:
-                return redirect(url_for("communities.accept", token=invitation))
+            if asked.invitation:
+                return redirect(url_for("communities.accept", token=asked.invitation))
             flash("Welcome to Mutual. Join your communities to search them.")
             return redirect(url_for("communities.directory"))
-    return render_template("signup.html", form=form, invitation=invitation)
+    return render_template("signup_finish.html", form=form, email=asked.email)
+
+
+def _sign_up_token(asked: SignUpRequest) -> str:
+    data = {"e": asked.email, "n": asked.name[:200], "i": asked.invitation}
+    return _serializer(SIGN_UP_SALT).dumps(data)
+
+
+def sign_up_link_path(asked: SignUpRequest) -> str:
+    """The path of the link a sign-up mails (for tests that do not read the mail)."""
+    return url_for("accounts.finish_sign_up", token=_sign_up_token(asked))
+
+
+def _sign_up_request(token: str) -> SignUpRequest | None:
+    try:
+        data = _serializer(SIGN_UP_SALT).loads(token[:2000], max_age=LINK_MAX_AGE)
+        return SignUpRequest(str(data["e"]), str(data["n"]), str(data["i"]))
+    except (BadSignature, KeyError, TypeError):
+        return None
 
 
 def _invitation_usable(token: str) -> bool:
@@ -116,8 +200,8 @@ def sign_in() -> Any:
     for key, _limit_for_key in keys:
         if locked_until(session, key):
             return _locked(form)
-    user = find_user(session, form.email.data or "")
-    if user is None or not verify_password(session, user, form.password.data or ""):
+    user = authenticate(session, form.email.data or "", form.password.data or "")
+    if user is None:
         locked = [record_failure(session, key, limit) for key, limit in keys]
         session.commit()
         if any(locked):
@@ -180,41 +264,32 @@ def sign_out_everywhere() -> Response:
     return redirect(url_for("accounts.sign_in"))
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key or "", salt=RESET_SALT)
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt=salt)
 
 
 def reset_token(user: User) -> str:
     # The hash's tail makes the token single-use: once the password changes, it no longer fits.
-    return _serializer().dumps({"u": user.id, "h": user.password_hash[-16:]})
+    return _serializer(RESET_SALT).dumps({"u": user.id, "h": user.password_hash[-16:]})
 
 
 @blueprint.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password() -> Any:
     form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        user = find_user(db(), form.email.data or "")
-        if user is not None:
-            try:
-                _send_reset(user)
-            except (MailNotConfigured, MailFailed) as exc:
-                return render_template("forgot.html", form=form, error=str(exc)), 503
-        # The same answer whether or not the address has an account: no account discovery.
-        return render_template("forgot.html", form=form, sent=True)
-    return render_template("forgot.html", form=form)
-
-
-def _send_reset(user: User) -> None:
-    settings = services().settings
-    link = settings.public_url.rstrip("/") + url_for(
-        "accounts.reset_password", token=reset_token(user)
-    )
-    text = (
-        "Someone (hopefully you) asked to reset the password of your Mutual account.\n\n"
-        f"Choose a new password here within two hours:\n{link}\n\n"
-        "If you did not ask, ignore this message; your password stays as it is.\n"
-    )
-    send(settings, compose(settings, user.email, "Reset your Mutual password", text))
+    if not form.validate_on_submit():
+        return render_template("forgot.html", form=form)
+    try:
+        check_configured(services().settings)
+    except MailNotConfigured as exc:
+        # Not set up at all: the same for every address, so saying so tells nothing.
+        return render_template("forgot.html", form=form, error=str(exc)), 503
+    user = find_user(db(), form.email.data or "")
+    if user is not None:
+        link = public_url_for("accounts.reset_password", token=reset_token(user))
+        send_later(user.email, "Reset your Mutual password", reset_text(link))
+    # The same answer, as fast, whether or not the address has an account (the mail goes out
+    # after it, and a failure is logged for the operator): no account discovery.
+    return render_template("forgot.html", form=form, sent=True)
 
 
 @blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -236,7 +311,7 @@ def reset_password(token: str) -> Any:
 
 def _user_for_reset(token: str) -> User | None:
     try:
-        data = _serializer().loads(token[:500], max_age=RESET_MAX_AGE)
+        data = _serializer(RESET_SALT).loads(token[:500], max_age=LINK_MAX_AGE)
         user = get_user(db(), int(data["u"]))
     except (BadSignature, KeyError, TypeError, ValueError, UnknownUser):
         return None

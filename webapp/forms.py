@@ -16,8 +16,13 @@ PASSWORD_LENGTH = Length(
 
 
 class SignUpForm(FlaskForm):
+    """The address (proved by the link mailed to it) and a name; the password comes after."""
+
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)])
     display_name = StringField("Your name (shown to community admins)", [Length(max=200)])
+
+
+class FinishSignUpForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), PASSWORD_LENGTH])
     confirm = PasswordField(
         "Password again", validators=[DataRequired(), EqualTo("password", "Passwords differ.")]
