@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from catalog.models.accounts import User, WebSession
 from catalog.models.base import utcnow
+from catalog.password_strength import weakness
 from ground.errors import MutualError
 
 MIN_PASSWORD_LENGTH = 10
@@ -42,11 +44,16 @@ def normalise_email(email: str) -> str:
     return address
 
 
-def check_password_rules(password: str) -> None:
+def check_password_rules(password: str, user_inputs: Iterable[str] = ()) -> None:
+    """Raise AccountError unless `password` is long enough and hard to guess, also for someone
+    who knows the account's `user_inputs` (its address and name)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise AccountError(f"the password must have at most {MAX_PASSWORD_LENGTH} characters")
+    problem = weakness(password, user_inputs)
+    if problem:
+        raise AccountError(problem)
 
 
 def hash_password(password: str) -> str:
@@ -72,7 +79,7 @@ def add_user(
     session: Session, email: str, password: str, *, display_name: str = "", admin: bool = False
 ) -> User:
     address = normalise_email(email)
-    check_password_rules(password)
+    check_password_rules(password, (address, display_name))
     if session.scalar(select(User.id).where(User.email == address)) is not None:
         raise AccountError(f"an account for {address} already exists")
     user = User(
@@ -124,7 +131,7 @@ def verify_password(session: Session, user: User, password: str) -> bool:
 
 def set_password(session: Session, user: User, password: str) -> None:
     """A new password, and every browser signed in as the user signed out."""
-    check_password_rules(password)
+    check_password_rules(password, (user.email, user.display_name))
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     end_all_sessions(session, user.id)

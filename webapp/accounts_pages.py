@@ -242,9 +242,7 @@ def account() -> Any:
     if form.validate_on_submit():
         if not verify_password(db(), user, form.current.data or ""):
             form.current.errors = ["That is not your current password."]
-        else:
-            set_password(db(), user, form.password.data or "")
-            db().commit()
+        elif _new_password_set(form, user):
             _sign_in(user)  # this browser stays signed in; every other one is signed out
             flash("Password changed. Every other browser signed in as you is signed out.")
             return redirect(url_for("accounts.account"))
@@ -262,6 +260,17 @@ def sign_out_everywhere() -> Response:
     logout_user()
     flash("Signed out everywhere.")
     return redirect(url_for("accounts.sign_in"))
+
+
+def _new_password_set(form: ChangePasswordForm | ResetPasswordForm, user: User) -> bool:
+    """Set the form's new password (committed), or say on the form why it cannot be."""
+    try:
+        set_password(db(), user, form.password.data or "")
+    except AccountError as exc:
+        form.password.errors = [str(exc)]
+        return False
+    db().commit()
+    return True
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -298,8 +307,7 @@ def reset_password(token: str) -> Any:
     if user is None:
         return render_template("reset.html", invalid=True), 400
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        set_password(db(), user, form.password.data or "")
+    if form.validate_on_submit() and _new_password_set(form, user):
         for key, _limit_for_key in _limit_keys(user.email)[:1]:
             clear_failures(db(), key)
         db().commit()
