@@ -1,17 +1,25 @@
 """Alert webhooks: a signed JSON POST to the address a person gave, never to a private one.
 
-Signature: `X-Mutual-Signature: sha256=<hex>`, the HMAC-SHA256 with the saved search's secret of
-`<X-Mutual-Timestamp>.<body>`; `X-Mutual-Delivery` is the same on a retry, so receivers can drop
-replays and repeats. The address is resolved once, every answer checked by crawlers.guard, and
-the connection made to the checked address (no redirect is followed).
+Signed the Standard Webhooks way (https://www.standardwebhooks.com), so a receiver verifies with
+a library (`standardwebhooks` for Python): `webhook-id` (the delivery's uuid, the same on a
+retry, so receivers drop repeats), `webhook-timestamp` (Unix seconds, so they reject replays)
+and `webhook-signature: v1,<base64>`, the HMAC-SHA256 of `<id>.<timestamp>.<body>`. A secret is
+`whsec_` and the base64 of the key. A secret saved before (no prefix) keeps its key, the string's
+UTF-8 bytes, and its receivers still get the older X-Mutual-* headers until they move over.
+The address is resolved once, every answer checked by crawlers.guard, and the connection made to
+the checked address (no redirect is followed).
 """
 
 from __future__ import annotations
 
+import base64
 import hmac
 import http.client
 import json
+import secrets
 import socket
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,9 +28,16 @@ from crawlers.guard import UnsafeURL, check_address, check_url
 from ground.errors import MutualError
 from ground.version import __version__
 
-SIGNATURE_HEADER = "X-Mutual-Signature"
-TIMESTAMP_HEADER = "X-Mutual-Timestamp"
-DELIVERY_HEADER = "X-Mutual-Delivery"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
+ID_HEADER = "webhook-id"
+TIMESTAMP_HEADER = "webhook-timestamp"
+SIGNATURE_HEADER = "webhook-signature"
+TOLERANCE_SECONDS = 5 * 60  # the libraries' window: a timestamp further from now is refused
+# Sent only for secrets saved before the Standard Webhooks format, so receivers written for
+# them keep working while they move to a library.
+LEGACY_SIGNATURE_HEADER = "X-Mutual-Signature"
+LEGACY_TIMESTAMP_HEADER = "X-Mutual-Timestamp"
+LEGACY_DELIVERY_HEADER = "X-Mutual-Delivery"
 
 
 class WebhookFailed(MutualError):
@@ -37,14 +52,67 @@ class WebhookCall:
     payload: dict[str, Any]
 
 
-def signature(secret: str, timestamp: str, body: bytes) -> str:
-    digest = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, "sha256")
-    return "sha256=" + digest.hexdigest()
+def new_webhook_secret() -> str:
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
 
 
-def verify_signature(secret: str, timestamp: str, body: bytes, header: str) -> bool:
-    """What a receiver does: recompute the signature and compare in constant time."""
-    return hmac.compare_digest(signature(secret, timestamp, body), header)
+def is_legacy_secret(secret: str) -> bool:
+    return not secret.startswith(SECRET_PREFIX)
+
+
+def signing_key(secret: str) -> bytes:
+    """The HMAC key of a secret: the base64 after `whsec_`; for an older secret, the string's
+    bytes, the key its receiver has always checked with."""
+    if is_legacy_secret(secret):
+        return secret.encode("utf-8")
+    # Padding added as the libraries do, so an unpadded secret reads the same.
+    return base64.b64decode(secret[len(SECRET_PREFIX) :] + "==")
+
+
+def standard_secret(secret: str) -> str:
+    """The secret as a Standard Webhooks library takes it (`whsec_...`): the same key."""
+    if is_legacy_secret(secret):
+        return SECRET_PREFIX + base64.b64encode(signing_key(secret)).decode("ascii")
+    return secret
+
+
+def signature(secret: str, msg_id: str, timestamp: str, body: bytes) -> str:
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    digest = hmac.new(signing_key(secret), signed, "sha256").digest()
+    return "v1," + base64.b64encode(digest).decode("ascii")
+
+
+def verify_signature(
+    secret: str, headers: Mapping[str, str], body: bytes, now: float | None = None
+) -> bool:
+    """What a receiver's library does: the timestamp within TOLERANCE_SECONDS of now, and one of
+    the signatures given the one recomputed, compared in constant time."""
+    given = {name.lower(): value for name, value in headers.items()}
+    msg_id, stamp = given.get(ID_HEADER, ""), given.get(TIMESTAMP_HEADER, "")
+    if not msg_id or not stamp.isdigit():
+        return False
+    if abs((time.time() if now is None else now) - int(stamp)) > TOLERANCE_SECONDS:
+        return False
+    expected = signature(secret, msg_id, stamp, body).encode()
+    offered = given.get(SIGNATURE_HEADER, "").split(" ")
+    return any(hmac.compare_digest(expected, one.encode()) for one in offered)
+
+
+def signed_headers(call: WebhookCall, timestamp: int, body: bytes) -> dict[str, str]:
+    stamp = str(timestamp)
+    headers = {
+        ID_HEADER: call.delivery_id,
+        TIMESTAMP_HEADER: stamp,
+        SIGNATURE_HEADER: signature(call.secret, call.delivery_id, stamp, body),
+    }
+    if is_legacy_secret(call.secret):
+        legacy = hmac.new(signing_key(call.secret), stamp.encode() + b"." + body, "sha256")
+        headers |= {
+            LEGACY_TIMESTAMP_HEADER: stamp,
+            LEGACY_DELIVERY_HEADER: call.delivery_id,
+            LEGACY_SIGNATURE_HEADER: "sha256=" + legacy.hexdigest(),
+        }
+    return headers
 
 
 def check_webhook_url(url: str, allow_loopback: bool) -> str:
@@ -81,13 +149,10 @@ def post_webhook(call: WebhookCall, timestamp: int, allow_loopback: bool, timeou
     """POST the signed payload; WebhookFailed unless the receiver answers 2xx."""
     address = check_webhook_url(call.url, allow_loopback)
     body = json.dumps(call.payload, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    stamp = str(timestamp)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": f"Mutual/{__version__} (alerts)",
-        TIMESTAMP_HEADER: stamp,
-        DELIVERY_HEADER: call.delivery_id,
-        SIGNATURE_HEADER: signature(call.secret, stamp, body),
+        **signed_headers(call, timestamp, body),
     }
     parts = urlsplit(call.url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
