@@ -5,10 +5,12 @@ Mutual's own verify_signature agrees with it. Secrets saved before keep working.
 from __future__ import annotations
 
 import base64
+import json
 import os
 from datetime import timedelta
 
 import pytest
+from parsel import Selector
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from alerts.run import run_alerts
@@ -17,7 +19,9 @@ from catalog.db import transaction
 from catalog.models.base import utcnow
 from catalog.models.saved_searches import SavedSearch
 from ground.settings import Settings
-from tests.alert_world import Received, World, build_alert_world, job, webhook_receiver
+from tests.alert_world import OWNER, Received, World, build_alert_world, job, webhook_receiver
+from tests.web import sign_in, submit
+from webapp import create_app
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -89,3 +93,24 @@ def test_a_secret_saved_before_keeps_working(catalog: Settings) -> None:
     # Receivers still checking the older headers keep working until they move to the library.
     assert call.headers["X-Mutual-Delivery"] == call.headers["webhook-id"]
     assert call.headers["X-Mutual-Signature"].startswith("sha256=")
+
+
+def test_a_new_webhook_gets_a_whsec_secret_shown_on_its_page(catalog: Settings) -> None:
+    world = build_alert_world(catalog)
+    search_id = world.save("controller")
+    owner = create_app(catalog, {"TESTING": True, "SECRET_KEY": "k"}).test_client()
+    assert sign_in(owner, OWNER).status_code == 302
+    form = {"name": "c", "query": "q=controller", "frequency": "instant", "email": "y"}
+    hook = {"webhook_url": "http://127.0.0.1:9/hook"}
+    assert submit(owner, f"/alerts/{search_id}", form | hook).status_code == 302
+    page = owner.get(f"/alerts/{search_id}").get_data(as_text=True)
+    shown = Selector(text=page).css("#webhook-secret::text").get() or ""
+    assert shown.startswith("whsec_") and len(base64.b64decode(shown[6:])) == 32
+    with transaction(world.sessions) as session:
+        saved = session.get(SavedSearch, search_id)
+        assert saved is not None and saved.webhook_secret == shown
+    Webhook(shown).sign("d-1", utcnow(), json.dumps({}))  # the library takes it as it is
+    _use_secret(world, search_id, "hook-secret")  # an older secret: shown in the same form
+    page = owner.get(f"/alerts/{search_id}").get_data(as_text=True)
+    shown = Selector(text=page).css("#webhook-secret::text").get() or ""
+    assert base64.b64decode(shown.removeprefix("whsec_")) == b"hook-secret"

@@ -4,7 +4,6 @@ link of alert e-mails (RFC 8058), which works without a session or a CSRF token.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
@@ -13,7 +12,13 @@ from werkzeug.wrappers import Response
 from alerts.alert_mail import read_unsubscribe_token
 from alerts.matching import visible_hits
 from alerts.outbox import recent_matches, troubled_deliveries
-from alerts.webhooks import WebhookFailed, check_webhook_url
+from alerts.webhooks import (
+    WebhookFailed,
+    check_webhook_url,
+    is_legacy_secret,
+    new_webhook_secret,
+    standard_secret,
+)
 from catalog.models.saved_searches import AlertMatch, SavedSearch
 from catalog.saved_searches import (
     SavedSearchInvalid,
@@ -128,7 +133,7 @@ def _apply(form: SavedSearchForm, saved: SavedSearch) -> str | None:
     saved.name, saved.query = (form.name.data or saved.name).strip()[:200], query
     saved.frequency, saved.email = form.frequency.data or "instant", bool(form.email.data)
     if webhook_url and not saved.webhook_secret:
-        saved.webhook_secret = secrets.token_urlsafe(32)
+        saved.webhook_secret = new_webhook_secret()
     saved.webhook_url = webhook_url
     return None
 
@@ -145,7 +150,15 @@ def edit_search(search_id: int) -> Any:
             flash(f"Saved “{saved.name}”.")
             return redirect(url_for("alerts.alerts_view"))
         form.webhook_url.errors = [error]
-    return render_template("alert_edit.html", saved=saved, form=form, empty=EmptyForm())
+    return render_template(
+        "alert_edit.html",
+        saved=saved,
+        form=form,
+        empty=EmptyForm(),
+        # A secret from before Standard Webhooks is shown in its form too: the same key.
+        webhook_secret=standard_secret(saved.webhook_secret),
+        legacy_secret=is_legacy_secret(saved.webhook_secret),
+    )
 
 
 @blueprint.post("/alerts/<int:search_id>/pause")
