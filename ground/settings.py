@@ -106,7 +106,8 @@ class Settings:
     public_url: str = _setting(
         "http://127.0.0.1:8000",
         "The address people reach the web app at, for links in e-mails. When it starts with "
-        "https://, session cookies are marked Secure.",
+        "https://, session cookies are marked Secure and answers carry Strict-Transport-Security "
+        "(a year, subdomains too).",
     )
     signup_mode: str = _setting(
         "open",
@@ -180,6 +181,11 @@ class Settings:
 
     @property
     def secure_cookies(self) -> bool:
+        return self.public_url_is_https
+
+    @property
+    def public_url_is_https(self) -> bool:
+        """Whether people reach the app over https: cookies are Secure, and HSTS is sent."""
         return self.public_url.lower().startswith("https://")
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from catalog.db import make_engine
@@ -33,13 +33,9 @@ from webapp.formatting import register as register_formatting
 from webapp.login import init_login
 from webapp.metrics import init_metrics
 from webapp.request_log import init_request_log
+from webapp.security_headers import init_security_headers
 from webapp.services import Services
 from webapp.static_files import init_static_cache
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-)
 
 
 def create_app(
@@ -75,7 +71,7 @@ def create_app(
         app.register_blueprint(blueprint)
     alerts_pages.exempt_unsubscribe_from_csrf(app)
     app.context_processor(lambda: _template_globals(app, settings))
-    app.after_request(_security_headers)
+    init_security_headers(app, settings)
     return app
 
 
@@ -99,10 +95,3 @@ BLUEPRINTS = (
 def _template_globals(app: Flask, settings: Settings) -> dict[str, Any]:
     endpoints = set(app.view_functions)
     return {"signup_mode": settings.signup_mode, "has_endpoint": endpoints.__contains__}
-
-
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    return response
