@@ -73,7 +73,8 @@ class SignUpRequest:
 
 @blueprint.route("/signup", methods=["GET", "POST"])
 def sign_up() -> Any:
-    invitation = request.args.get("invitation", "")
+    # Invitation tokens are short; a longer value is no invitation, and must not bloat the mail.
+    invitation = request.args.get("invitation", "")[:200]
     refused = _sign_up_closed(invitation) or _no_mail()
     if refused is not None:
         return refused
