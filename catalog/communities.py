@@ -47,8 +47,14 @@ def add_community(
 def get_community(session: Session, slug: str) -> Community:
     community = session.scalar(select(Community).where(Community.slug == slug))
     if community is None:
-        raise UnknownCommunity(f"no community with slug {slug!r} (see `mutual community list`)")
+        raise unknown_community(slug)
     return community
+
+
+def unknown_community(slug: str) -> UnknownCommunity:
+    """The error for a slug naming no community; pages say the same of one the reader may not
+    know of, so the two read alike."""
+    return UnknownCommunity(f"no community with slug {slug!r} (see `mutual community list`)")
 
 
 def list_communities(session: Session) -> list[Community]:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from catalog.models.accounts import User
 from catalog.models.base import utcnow
 from catalog.models.memberships import Invitation, Membership
-from catalog.models.sources import Community
+from catalog.models.sources import Community, Source
 from ground.errors import MutualError
 from ground.settings import Settings
 
@@ -85,16 +85,50 @@ def access(session: Session, user: User | None, community: Community) -> Communi
     )
 
 
+@dataclass(frozen=True)
+class Audience:
+    """Who is looking at a listing: the one rule every page that names a community or a
+    source follows (the search's own rule for items is the indexer's `Viewer`)."""
+
+    operator: bool
+    member_of: frozenset[int]  # ids of the communities where the person is an active member
+
+    def sees_community(self, community: Community) -> bool:
+        """Private communities exist, for everyone else, only through an invitation link."""
+        return community.visibility == "public" or self._inside(community.id)
+
+    def sees_source(self, source: Source) -> bool:
+        """A member-only source (its address, title, health and counts) is its community's
+        business: a public community's outsiders see only its public sources."""
+        if source.access == "public":
+            return self.sees_community(source.community)
+        return self._inside(source.community_id)
+
+    def _inside(self, community_id: int) -> bool:
+        return self.operator or community_id in self.member_of
+
+
+ANONYMOUS = Audience(operator=False, member_of=frozenset())
+
+
+def audience(session: Session, user: User | None) -> Audience:
+    """The user's (None: an anonymous visitor's) audience, from their memberships as they are
+    now, so leaving a community hides it at once."""
+    if user is None:
+        return ANONYMOUS
+    rows = session.scalars(select(Membership.community_id).where(grants_access(user.id)))
+    return Audience(operator=user.is_admin, member_of=frozenset(rows))
+
+
 def may_see_community(session: Session, user: User | None, community: Community) -> bool:
     """Private communities exist, for everyone else, only through an invitation link."""
-    if community.visibility == "public":
-        return True
-    return access(session, user, community).member or bool(user and user.is_admin)
+    return audience(session, user).sees_community(community)
 
 
 def visible_communities(session: Session, user: User | None) -> list[Community]:
+    seen_by = audience(session, user)
     communities = session.scalars(select(Community).order_by(Community.name))
-    return [c for c in communities if may_see_community(session, user, c)]
+    return [c for c in communities if seen_by.sees_community(c)]
 
 
 def add_member(

@@ -9,7 +9,7 @@ to nobody else: not in hits, counts, filters, "seen in", community pages, or aft
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import feedparser
@@ -23,6 +23,7 @@ from catalog.db import make_engine, session_factory, transaction
 from catalog.memberships import leave
 from catalog.models.base import utcnow
 from catalog.saved_searches import add_saved_search, new_feed_token
+from catalog.sources import list_sources
 from ground.settings import Settings
 from indexer.client import make_client
 from indexer.lookups import get_item, suggest
@@ -80,38 +81,42 @@ def _operator_page(client: FlaskClient, path: str) -> tuple[int, str]:
     return response.status_code, " ".join(" ".join(texts).split())
 
 
-def _member_only_source_history(client: FlaskClient) -> tuple[int, str]:
-    """The crawl history of the circle's member-only source (its id read off /sources)."""
-    row = Selector(text=client.get("/sources").get_data(as_text=True))
-    source = row.css("#community-circle tr.source-row::attr(id)").get()
-    assert source, "the circle's source is not on /sources"
-    return _operator_page(client, f"/operator/sources/{source.removeprefix('source-')}")
+def _member_only_source_history(client: FlaskClient, secret: Secret) -> tuple[int, str]:
+    """The crawl history of the circle's member-only source (its id read from the catalog:
+    /sources names it only to those who may know it)."""
+    return _operator_page(client, f"/operator/sources/{secret.source_id}")
+
+
+@dataclass(frozen=True)
+class Secret:
+    item_id: str  # the member-only listing's
+    source_id: int  # the circle's member-only source's
 
 
 # Each query path: what a person may see there, as (status, text that must not leak); the
 # secret listing's id is given to the paths that take one.
-PATHS: dict[str, Callable[[FlaskClient, str], tuple[int, str]]] = {
-    "search hits": lambda c, _id: (200, _text(c, "/?q=clinical+data&scope=all")),
-    "browse everything": lambda c, _id: (200, _text(c, "/?scope=all")),
-    "community filter probe": lambda c, _id: (200, _text(c, "/?community=circle&scope=all")),
-    "typo probe": lambda c, _id: (200, _text(c, "/?q=clinicl&scope=all")),
-    "community page": lambda c, _id: (c.get("/c/circle").status_code, _text(c, "/c/circle")),
-    "directory": lambda c, _id: (200, _text(c, "/communities")),
-    "sources page": lambda c, _id: (200, _text(c, "/sources")),
-    "api search": lambda c, _id: _raw(c, "/api/search?q=clinical+data&scope=all&size=100"),
-    "api item": lambda c, secret_id: _raw(c, f"/api/items/{secret_id}"),
-    "api suggest": lambda c, _id: _raw(c, "/api/suggest?q=Clinical"),
-    "detail page": lambda c, secret_id: _page(c, f"/items/{secret_id}"),
-    "item ics": lambda c, secret_id: _raw(c, f"/items/{secret_id}.ics"),
-    "operator overview": lambda c, _id: _operator_page(c, "/operator"),
-    "operator source history": lambda c, _id: _member_only_source_history(c),
+PATHS: dict[str, Callable[[FlaskClient, Secret], tuple[int, str]]] = {
+    "search hits": lambda c, _s: (200, _text(c, "/?q=clinical+data&scope=all")),
+    "browse everything": lambda c, _s: (200, _text(c, "/?scope=all")),
+    "community filter probe": lambda c, _s: (200, _text(c, "/?community=circle&scope=all")),
+    "typo probe": lambda c, _s: (200, _text(c, "/?q=clinicl&scope=all")),
+    "community page": lambda c, _s: (c.get("/c/circle").status_code, _text(c, "/c/circle")),
+    "directory": lambda c, _s: (200, _text(c, "/communities")),
+    "sources page": lambda c, _s: (200, _text(c, "/sources")),
+    "api search": lambda c, _s: _raw(c, "/api/search?q=clinical+data&scope=all&size=100"),
+    "api item": lambda c, s: _raw(c, f"/api/items/{s.item_id}"),
+    "api suggest": lambda c, _s: _raw(c, "/api/suggest?q=Clinical"),
+    "detail page": lambda c, s: _page(c, f"/items/{s.item_id}"),
+    "item ics": lambda c, s: _raw(c, f"/items/{s.item_id}.ics"),
+    "operator overview": lambda c, _s: _operator_page(c, "/operator"),
+    "operator source history": _member_only_source_history,
 }
 # The operator sees every source's community and errors; anyone else is sent to sign in (302)
 # or refused (403), and sees nothing.
 OPERATOR_ONLY = ("operator overview", "operator source history")
 SHOWN_TO_ALLOWED = (
     *("search hits", "browse everything", "community filter probe"),
-    *("api search", "api item", "api suggest", "detail page"),
+    *("api search", "api item", "api suggest", "detail page", "typo probe"),
 )
 # Missing and not visible must read the same: 404 to anyone else.
 NOT_FOUND_TO_OTHERS = ("api item", "detail page", "item ics")
@@ -127,32 +132,40 @@ def _secret_id(settings: Settings) -> str:
         client.close()
 
 
+def _circle_source_id(settings: Settings) -> int:
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with session_factory(engine)() as session:
+            return list_sources(session, "circle")[0].id
+    finally:
+        engine.dispose()
+
+
 def _operator_status(persona: str) -> int:
     return {"operator": 200, "anonymous": 302}.get(persona, 403)
 
 
-def _expected(path_name: str, persona: str, shown: bool) -> bool:
+def _expected(path_name: str, persona: str) -> bool:
     if path_name in SHOWN_TO_ALLOWED:
         return persona in ALLOWED
-    if path_name in ("community page", "directory"):
+    if path_name in ("community page", "directory", "sources page"):
         return persona in ALLOWED or persona == "operator"
     if path_name in OPERATOR_ONLY:
         return persona == "operator"
-    if path_name == "item ics":  # the secret is a job: it has no calendar file for anyone
-        return False
-    return shown  # the sources page names communities, never member-only listings
+    # The secret is a job: it has no calendar file for anyone.
+    return False
 
 
 def test_no_path_leaks_a_member_only_listing(catalog: Settings, site: LocalSite) -> None:
     build_world(catalog, site)
-    secret_id = _secret_id(catalog)
+    secret = Secret(_secret_id(catalog), _circle_source_id(catalog))
     leaks = []
     for persona in PERSONAS:
         client = _browser(catalog, persona)
         for path_name, visit in PATHS.items():
-            status, page = visit(client, secret_id)
+            status, page = visit(client, secret)
             shown = SECRET_TITLE in page or SECRET_COMMUNITY in page
-            expected = _expected(path_name, persona, shown)
+            expected = _expected(path_name, persona)
             if shown != expected:
                 leaks.append(f"{persona} / {path_name}: shown={shown}, expected={expected}")
             if path_name in NOT_FOUND_TO_OTHERS and persona not in ALLOWED and status != 404:

@@ -8,12 +8,15 @@ from flask.testing import FlaskClient
 from parsel import Selector
 from sqlalchemy.orm import Session
 
-from catalog.communities import add_community
+from catalog.accounts import add_user
+from catalog.communities import add_community, get_community
 from catalog.credentials import Credentials
+from catalog.memberships import add_member
 from catalog.models.base import utcnow
 from catalog.sources import Backoff, add_source, get_source, record_fetch_failure
 from ground.settings import Settings
 from tests.helpers import catalog_session
+from tests.web import PASSWORD, sign_in
 from webapp import create_app
 
 BACKOFF = Backoff(interval=3600, max_backoff=86400)
@@ -29,10 +32,23 @@ def _communities(session: Session) -> None:
     add_community(session, "Riverside Alumni", slug="riverside")
 
 
-def _page(settings: Settings, query: str = "") -> tuple[int, str, Selector]:
-    response = _client(settings).get(f"/sources{query}")
+def _page(settings: Settings, query: str = "", as_user: str = "") -> tuple[int, str, Selector]:
+    """The page as an anonymous visitor sees it, or as the account `as_user` signed in."""
+    client = _client(settings)
+    if as_user:
+        assert sign_in(client, as_user).status_code == 302
+    response = client.get(f"/sources{query}")
     html = response.get_data(as_text=True)
     return response.status_code, html, Selector(text=html)
+
+
+MEMBER = "member@shca.example"
+
+
+def _member(session: Session, slug: str) -> None:
+    """MEMBER, an active member of the community `slug`."""
+    user = add_user(session, MEMBER, PASSWORD)
+    add_member(session, user, get_community(session, slug))
 
 
 def _cell(page: Selector, source_id: int, column: str) -> str:
@@ -106,7 +122,9 @@ def test_members_only_source_never_shows_its_credentials(catalog: Settings) -> N
             credentials_key="k",
         )
         source_id, sealed = source.id, source.credentials
-    status, html, page = _page(catalog)
+        _member(session, "shca")
+    # Seen by a member: to anyone else the source is not on the page at all.
+    status, html, page = _page(catalog, as_user=MEMBER)
     assert status == 200
     assert _cell(page, source_id, "access") == "members only HTTP basic sign-in"
     assert sealed and sealed not in html
@@ -151,3 +169,27 @@ def test_paused_source_and_unlinkable_url(catalog: Settings) -> None:
     assert _cell(page, source_id, "health") == "paused"
     assert _cell(page, source_id, "next") == "paused"
     assert page.css("tbody#community-shca td::text").re("No sources yet")
+
+
+def test_only_members_and_the_operator_know_a_private_community_or_member_only_source(
+    catalog: Settings,
+) -> None:
+    """Anyone else sees neither a private community nor a public one's member-only source:
+    no row, no count, and a filter on the private slug reads as one that names nothing."""
+    with catalog_session(catalog) as session:
+        _communities(session)
+        get_community(session, "riverside").visibility = "private"
+        add_source(session, "shca", CAREERS)
+        board = add_source(session, "shca", "https://members.shca.example/a.rss", access="members")
+        add_source(session, "riverside", "https://alumni.riverside.example/jobs.atom")
+        board_id = board.id
+        _member(session, "shca")
+    status, html, page = _page(catalog)
+    assert status == 200 and page.css("#source-count::text").get("").split()[0] == "1"
+    assert not page.css(f"#source-{board_id}") and "Riverside" not in html
+    assert "riverside" not in html
+    hidden, missing = _page(catalog, "?community=riverside"), _page(catalog, "?community=nope")
+    assert hidden[0] == missing[0] == 404
+    assert hidden[1].replace("riverside", "nope") == missing[1]
+    _status, _html, seen = _page(catalog, as_user=MEMBER)
+    assert seen.css(f"#source-{board_id}") and "Riverside" not in _html

@@ -15,17 +15,19 @@ from flask import Blueprint, current_app, render_template, request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from catalog.communities import UnknownCommunity, list_communities
+from catalog.communities import UnknownCommunity, list_communities, unknown_community
 from catalog.db import (
     CatalogNotInitialised,
     CatalogOutdated,
     require_schema,
     session_factory,
 )
+from catalog.memberships import ANONYMOUS, Audience, audience
 from catalog.models.base import utcnow
 from catalog.models.sources import Source
 from catalog.sources import fetch_health, list_sources
 from crawlers.normalise import MAX_TITLE, clean_text
+from webapp.login import signed_in_user
 from webapp.services import services
 
 blueprint = Blueprint("sources", __name__)
@@ -218,15 +220,19 @@ def source_row(source: Source, now: datetime) -> SourceRow:
     )
 
 
-def read_listing(session: Session, community_slug: str, now: datetime) -> Listing:
-    """Communities (all, or the one named) with their sources in id order.
+def read_listing(
+    session: Session, community_slug: str, now: datetime, seen_by: Audience = ANONYMOUS
+) -> Listing:
+    """Communities (all, or the one named) with their sources in id order, as far as `seen_by`
+    may know of them: no private community or member-only source of someone else's.
 
-    Raises UnknownCommunity for a slug that names none.
+    Raises UnknownCommunity for a slug that names none, or one `seen_by` may not know of.
     """
-    sources = list_sources(session, community_slug or None)
-    communities = list_communities(session)
+    communities = [c for c in list_communities(session) if seen_by.sees_community(c)]
+    if community_slug and all(c.slug != community_slug for c in communities):
+        raise unknown_community(community_slug)
     by_community: dict[int, list[Source]] = defaultdict(list)
-    for source in sources:
+    for source in filter(seen_by.sees_source, list_sources(session)):
         by_community[source.community_id].append(source)
     groups = tuple(
         CommunityGroup(c.slug, c.name, tuple(source_row(s, now) for s in by_community[c.id]))
@@ -239,9 +245,11 @@ def read_listing(session: Session, community_slug: str, now: datetime) -> Listin
 def _read(community_slug: str) -> Listing:
     engine = services().catalog
     require_schema(engine)
+    user = signed_in_user()
     # A plain session, never committed: the page only reads.
     with session_factory(engine)() as session:
-        return read_listing(session, community_slug, utcnow())
+        seen_by = audience(session, user)
+        return read_listing(session, community_slug, utcnow(), seen_by)
 
 
 def _problem_text(exc: Exception) -> str:
