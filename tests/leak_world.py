@@ -1,0 +1,171 @@
+"""The world of the leak table (tests/test_leaks.py): tests/access_world.py's public association
+and private circle, plus a member-only board of the public association, and a person in each
+role, each with a saved search (its feed) and a calendar address. Built once per module: every
+row of the table reads it and none writes to it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from catalog.accounts import add_user, find_user
+from catalog.communities import add_community
+from catalog.db import make_engine, session_factory, transaction, upgrade_schema
+from catalog.memberships import ADMIN, MEMBER, add_member, create_invitation
+from catalog.models.accounts import User
+from catalog.models.sources import Community
+from catalog.saved_searches import add_saved_search, new_calendar_token, new_feed_token
+from catalog.sources import add_source
+from ground.settings import Settings, load_settings
+from indexer.client import make_client
+from indexer.names import IndexNames
+from indexer.query.request import SearchRequest
+from indexer.search import search
+from indexer.viewers import viewer_for
+from mutual.local_site import LocalSite
+from tests.access_world import SECRET_COMMUNITY, SECRET_TITLE
+from tests.conftest import FIXTURES
+from tests.helpers import run_mutual
+from tests.web import PASSWORD, post_button, sign_in
+from webapp import create_app
+
+# "member" belongs to both communities, "admin" administers the circle only, "former" was in
+# both and left them (through the web, as a person does), "operator" belongs to none.
+ROLES = ("anonymous", "outsider", "member", "former", "admin", "operator")
+ASSOCIATION_SECRET_TITLE = "Chief Financial Officer"  # on the association's member-only board
+MEMBER_BOARD = "/crawl/members/jobs.rss"
+CIRCLE_BOARD = "/alumni/jobs.atom"
+
+
+@dataclass(frozen=True)
+class World:
+    settings: Settings
+    values: dict[str, str]  # what the table's URLs name: {circle_item}, {shca_source}, ...
+    own: dict[str, dict[str, str]]  # role -> its own {search}, {feed} and {calendar}
+
+
+def _settings(root: Path, es_url: str) -> Settings:
+    """conftest's `settings`, for a whole module: its own SQLite catalog and index prefix."""
+    overrides: dict[str, object] = {
+        "data_dir": str(root / "var"),
+        "es_hosts": es_url,
+        "index_prefix": f"t-{uuid.uuid4().hex[:10]}",
+        "crawl_allow_loopback": True,
+        "crawl_delay": 0.0,
+        "crawl_timeout": 15,
+    }
+    return load_settings(environ={}, overrides=overrides)
+
+
+def _people(session: Session, circle: Community, shca: Community) -> dict[str, User]:
+    people = {}
+    for role in ROLES[1:]:
+        user = add_user(session, f"{role}@example.org", PASSWORD, admin=role == "operator")
+        people[role] = user
+        if role in ("member", "former"):
+            add_member(session, user, shca, role=MEMBER)
+        if role in ("member", "former", "admin"):
+            add_member(session, user, circle, role=ADMIN if role == "admin" else MEMBER)
+    return people
+
+
+def _populate(
+    settings: Settings, site: LocalSite
+) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    engine = make_engine(settings.resolved_database_url)
+    own: dict[str, dict[str, str]] = {}
+    with transaction(session_factory(engine)) as session:
+        shca = add_community(session, "Society of Healthcare Accountants", slug="shca")
+        circle = add_community(session, SECRET_COMMUNITY, slug="circle")
+        circle.visibility, circle.join_policy = "private", "invite"
+        public = add_source(session, "shca", f"{site.base_url}/association/careers.rss")
+        board = add_source(session, "shca", f"{site.base_url}{MEMBER_BOARD}", access="members")
+        secret = add_source(session, "circle", f"{site.base_url}{CIRCLE_BOARD}", access="members")
+        for role, user in _people(session, circle, shca).items():
+            saved = add_saved_search(session, user.id, f"{role}'s search", "scope=all")
+            calendar = new_calendar_token(session, user.id)
+            own[role] = {"search": str(saved.id), "feed": new_feed_token(saved)}
+            own[role]["calendar"] = calendar
+        values = {"invitation": create_invitation(session, circle, None, max_uses=100)}
+        values |= {"public_source": str(public.id), "shca_source": str(board.id)}
+        values["circle_source"] = str(secret.id)
+    engine.dispose()
+    return values, own
+
+
+def _item_ids(settings: Settings) -> dict[str, str]:
+    """The member-only listings' ids, as the member's search finds them."""
+    engine, client = make_engine(settings.resolved_database_url), make_client(settings)
+    try:
+        with session_factory(engine)() as session:
+            user = find_user(session, "member@example.org")
+            assert user is not None
+            viewer = viewer_for(session, user.id)
+        names = IndexNames(settings.index_prefix)
+        found = {
+            key: search(client, names, SearchRequest(text=title), viewer).hits[0].id
+            for key, title in (
+                ("circle_item", SECRET_TITLE),
+                ("shca_item", ASSOCIATION_SECRET_TITLE),
+            )
+        }
+        return found
+    finally:
+        client.close()
+        engine.dispose()
+
+
+def build_world(settings: Settings, site: LocalSite) -> World:
+    values, own = _populate(settings, site)
+    run_mutual(settings, "crawl")
+    run_mutual(settings, "index")
+    return World(settings, values | _item_ids(settings), own)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, es_url: str) -> Iterator[World]:
+    root = tmp_path_factory.mktemp("leaks")
+    settings = _settings(root, es_url)
+    upgrade_schema(settings.resolved_database_url)
+    site = LocalSite(FIXTURES)
+    site.start()
+    try:
+        yield build_world(settings, site)
+    finally:
+        site.stop()
+        cleanup = Elasticsearch(es_url, request_timeout=30)
+        cleanup.indices.delete(index=f"{settings.index_prefix}-*", ignore_unavailable=True)
+        cleanup.options(ignore_status=404).indices.delete_index_template(
+            name=f"{settings.index_prefix}-*"
+        )
+        cleanup.close()
+
+
+def _leave_everything(client: FlaskClient) -> None:
+    """The former member saw both boards' listings, then left: access must end at once."""
+    page = client.get("/?scope=all").get_data(as_text=True)
+    assert SECRET_TITLE in page and ASSOCIATION_SECRET_TITLE in page
+    for slug in ("circle", "shca"):
+        assert post_button(client, f"/c/{slug}", f"/c/{slug}/leave").status_code == 302
+
+
+@pytest.fixture(scope="module")
+def browsers(world: World) -> dict[str, FlaskClient]:
+    """One signed-in browser per role (the anonymous one signed in as nobody)."""
+    app = create_app(world.settings, {"TESTING": True, "SECRET_KEY": "k"})
+    clients = {}
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            assert sign_in(client, f"{role}@example.org").status_code == 302
+        if role == "former":
+            _leave_everything(client)
+        clients[role] = client
+    return clients
