@@ -116,3 +116,33 @@ def user_for_calendar(session: Session, token: str) -> int | None:
 
 def has_calendar(session: Session, user_id: int) -> bool:
     return session.get(CalendarFeed, user_id) is not None
+
+
+def private_feeds(session: Session, user_id: int) -> list[str]:
+    """What the person's private feed addresses are for, one line each (only the tokens'
+    hashes are stored, so the addresses themselves cannot be shown again)."""
+    query = select(SavedSearch.name).where(
+        SavedSearch.user_id == user_id, SavedSearch.feed_token_hash.is_not(None)
+    )
+    named = [f"{name}: Atom feed and calendar" for name in session.scalars(query.order_by("id"))]
+    if has_calendar(session, user_id):
+        named.append("Calendar of your communities' events")
+    return named
+
+
+def revoke_private_feeds(session: Session, user_id: int) -> int:
+    """End every private feed address of the person (saved searches' and their calendar's);
+    returns how many there were. Saving a search's page again gives new ones."""
+    searches = select(SavedSearch).where(
+        SavedSearch.user_id == user_id, SavedSearch.feed_token_hash.is_not(None)
+    )
+    ended = 0
+    for saved in session.scalars(searches):
+        saved.feed_token_hash = None
+        ended += 1
+    calendar = session.get(CalendarFeed, user_id)
+    if calendar is not None:
+        session.delete(calendar)
+        ended += 1
+    session.flush()
+    return ended

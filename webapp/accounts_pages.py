@@ -28,6 +28,7 @@ from catalog.accounts import (
 )
 from catalog.memberships import InvitationInvalid, find_invitation
 from catalog.models.accounts import User
+from catalog.saved_searches import private_feeds, revoke_private_feeds
 from catalog.sign_in_limits import SignInLimit, clear_failures, locked_until, record_failure
 from webapp.account_mail import already_registered_text, reset_text, send_later, sign_up_text
 from webapp.db import db
@@ -38,6 +39,7 @@ from webapp.forms import (
     ForgotPasswordForm,
     ResetPasswordForm,
     SignInForm,
+    SignOutEverywhereForm,
     SignUpForm,
 )
 from webapp.login import SignedIn, required_user, signed_in_user, signin_required
@@ -244,22 +246,62 @@ def account() -> Any:
         if not verify_password(db(), user, form.current.data or ""):
             form.current.errors = ["That is not your current password."]
         elif _new_password_set(form, user):
+            ended = _end_feeds_if_asked(form, user)
             _sign_in(user)  # this browser stays signed in; every other one is signed out
-            flash("Password changed. Every other browser signed in as you is signed out.")
+            flash("Password changed. Every other browser signed in as you is signed out." + ended)
             return redirect(url_for("accounts.account"))
-    return render_template("account.html", form=form, user=user, empty=EmptyForm())
+    return _account_page(form, user)
+
+
+PasswordChange = ChangePasswordForm | ResetPasswordForm
+
+
+def _account_page(form: ChangePasswordForm, user: User) -> str:
+    return render_template(
+        "account.html",
+        form=form,
+        user=user,
+        empty=EmptyForm(),
+        everywhere=SignOutEverywhereForm(),
+        feeds=private_feeds(db(), user.id),
+    )
+
+
+def _end_feeds_if_asked(
+    form: ChangePasswordForm | ResetPasswordForm | SignOutEverywhereForm, user: User
+) -> str:
+    """End the person's private feed addresses when the form's box is ticked (committed);
+    returns what to add to the page's message."""
+    if not form.revoke_feeds.data or not revoke_private_feeds(db(), user.id):
+        return ""
+    db().commit()
+    return " Your private feed addresses are ended: save a search again for new ones."
+
+
+@blueprint.post("/account/feeds/revoke")
+@signin_required
+def revoke_feeds() -> Response:
+    """End every private feed address of the person, from the account page's list."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    count = revoke_private_feeds(db(), required_user().id)
+    db().commit()
+    flash(f"{count} private feed address{'es' if count != 1 else ''} ended.")
+    return redirect(url_for("accounts.account"))
 
 
 @blueprint.post("/account/signout-everywhere")
 @signin_required
 def sign_out_everywhere() -> Response:
-    if not EmptyForm().validate_on_submit():
+    form = SignOutEverywhereForm()
+    if not form.validate_on_submit():
         abort(400)
     user = required_user()
+    ended = _end_feeds_if_asked(form, user)
     end_all_sessions(db(), user.id)
     db().commit()
     logout_user()
-    flash("Signed out everywhere.")
+    flash("Signed out everywhere." + ended)
     return redirect(url_for("accounts.sign_in"))
 
 
@@ -312,8 +354,9 @@ def reset_password(token: str) -> Any:
         for key, _limit_for_key in _limit_keys(user.email)[:1]:
             clear_failures(db(), key)
         db().commit()
+        ended = _end_feeds_if_asked(form, user)
         _sign_in(user)
-        flash("Password changed. Every other browser signed in as you is signed out.")
+        flash("Password changed. Every other browser signed in as you is signed out." + ended)
         return redirect(url_for("search.search_view"))
     return render_template("reset.html", form=form)
 

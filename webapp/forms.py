@@ -34,6 +34,11 @@ class SignInForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
 
 
+def revoke_feeds_box() -> BooleanField:
+    """Offered wherever a session may have been stolen: feed addresses work without one."""
+    return BooleanField("Also end my private feed addresses (Atom and calendar)", default=True)
+
+
 class ChangePasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=1000)])
     password = PasswordField("New password", validators=[DataRequired(), PASSWORD_LENGTH])
@@ -41,6 +46,11 @@ class ChangePasswordForm(FlaskForm):
         "New password again",
         validators=[DataRequired(), EqualTo("password", "Passwords differ.")],
     )
+    revoke_feeds = revoke_feeds_box()
+
+
+class SignOutEverywhereForm(FlaskForm):
+    revoke_feeds = revoke_feeds_box()
 
 
 class ForgotPasswordForm(FlaskForm):
@@ -53,6 +63,7 @@ class ResetPasswordForm(FlaskForm):
         "New password again",
         validators=[DataRequired(), EqualTo("password", "Passwords differ.")],
     )
+    revoke_feeds = revoke_feeds_box()
 
 
 class EmptyForm(FlaskForm):
