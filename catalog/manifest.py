@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from catalog.communities import add_community, get_community
 from catalog.credentials import Credentials, CredentialsUnreadable, unseal
 from catalog.models.sources import Community, Source
-from catalog.sources import add_source, list_sources
+from catalog.sources import add_source, default_item_kind, list_sources
 from ground.errors import MutualError
 
 MANIFEST_VERSION = 1
@@ -155,7 +155,7 @@ class _Importer:
             slug,
             url,
             kind=str(src.get("kind", "feed")),
-            item_kind=str(src.get("item_kind", "job")),
+            item_kind=str(src.get("item_kind") or default_item_kind(str(src.get("kind", "feed")))),
             access=str(src.get("access", "members" if auth else "public")),
             title=str(src.get("title", "")),
             options=dict(src.get("options") or {}),

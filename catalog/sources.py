@@ -26,6 +26,9 @@ from ground.errors import MutualError
 SOURCE_KINDS = ("feed", "calendar", "jobboard", "structured", "html", "sitemap", "resource")
 ACCESS_LEVELS = ("public", "members")
 ITEM_KINDS = ("job", "event", "resource")
+# What a source's items are when nobody said: a calendar holds events, an article page is a
+# resource, and everything else (feeds, boards, lists) is read as job postings.
+DEFAULT_ITEM_KINDS = {"calendar": "event", "resource": "resource"}
 
 
 # A server asking for more than a week is not taken at its word.
@@ -277,3 +280,8 @@ def count_sources_by_health(session: Session) -> dict[str, int]:
     counts = dict.fromkeys(("ok", "warning", "failing", "never", "paused"), 0)
     counts.update({str(state): int(count) for state, count in rows})
     return counts
+
+
+def default_item_kind(source_kind: str) -> str:
+    """The item kind of a source of `source_kind` when none is given (calendar: events)."""
+    return DEFAULT_ITEM_KINDS.get(source_kind, "job")

@@ -19,7 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from catalog.records import ParsedItem
-from catalog.sources import SourceRef
+from catalog.sources import SourceRef, default_item_kind
 from crawlers.detect import Detection, NothingDetected, detect, detect_from_url
 from crawlers.enrich import enrich
 from crawlers.outcomes import SourceFailed
@@ -158,11 +158,22 @@ def preview_source(
 ) -> Preview:
     """Fetch the source at `url` once, as a crawl would, and say what it would collect.
 
-    `kind` "auto" detects it; an empty `item_kind` takes the detected one (else "job").
+    `kind` "auto" detects it; an empty `item_kind` takes the detected one, else the source
+    kind's default (catalog.sources.default_item_kind: a calendar's items are events).
     Starts a Twisted reactor: call at most once per process.
     """
-    preview = Preview(url, kind, item_kind if kind == "auto" else item_kind or "job")
-    source = SourceRef(PREVIEW_ID, url, kind, preview.item_kind or "job", None, None, options or {})
+    preview = Preview(
+        url, kind, item_kind if kind == "auto" else item_kind or default_item_kind(kind)
+    )
+    source = SourceRef(
+        PREVIEW_ID,
+        url,
+        kind,
+        preview.item_kind or default_item_kind(kind),
+        None,
+        None,
+        options or {},
+    )
     limited = dataclasses.replace(
         settings, crawl_max_pages=min(settings.crawl_max_pages, PREVIEW_MAX_PAGES)
     )

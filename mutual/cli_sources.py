@@ -145,8 +145,10 @@ def _kind_and_url(
     settings: Settings, url: str, given: dict[str, Any], credentials: Credentials | None
 ) -> tuple[str, str, str]:
     """The source's kind, the URL to fetch and its item kind: as given, or detected."""
+    from catalog.sources import default_item_kind
+
     if given["kind"] != "auto":
-        return given["kind"], url, given["item_kind"] or "job"
+        return given["kind"], url, given["item_kind"] or default_item_kind(given["kind"])
     if credentials is not None and credentials.kind == "form":
         raise click.UsageError("give --kind for a source behind a login form")
     from catalog.sources import SourceRef

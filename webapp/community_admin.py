@@ -40,7 +40,7 @@ from catalog.memberships import (
 from catalog.models.sources import Community, Source
 from catalog.opml import export_opml, feed_urls, import_opml
 from catalog.source_removal import remove_source
-from catalog.sources import add_source, fetch_health, list_sources
+from catalog.sources import add_source, default_item_kind, fetch_health, list_sources
 from crawlers.guard import check_feed_urls, check_url
 from crawlers.source_options import check_manifest_sources, check_source_options
 from ground.errors import MutualError
@@ -207,7 +207,7 @@ def sources(slug: str) -> Any:
             return render_manage(community, 200, source_form=form, preview=preview)
         url, kind, item_kind = preview["url"], preview["kind"], preview["item_kind"]
     try:
-        source = _add_source(community, form, url, kind, item_kind or "job")
+        source = _add_source(community, form, url, kind, item_kind or default_item_kind(kind))
     except MutualError as exc:
         form.url.errors = [str(exc)]
         return render_manage(community, 400, source_form=form)
