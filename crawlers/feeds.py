@@ -57,7 +57,9 @@ def parse(
     headers = {"content-type": content_type} if content_type else None
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
     warnings = _warnings(parsed)
-    if not parsed.entries and not parsed.feed.get("title"):
+    # What feedparser recognised decides (its `version` names an RSS, RDF or Atom root): an
+    # empty channel is a feed with nothing in it today, a page of HTML is not a feed at all.
+    if not parsed.entries and not parsed.feed.get("title") and not parsed.get("version"):
         reason = str(parsed.get("bozo_exception") or "no feed elements found")
         raise NotAFeed(f"not a feed: {reason}")
     items: list[ParsedItem] = []
