@@ -19,6 +19,7 @@ from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
+from crawlers.special_addresses import is_loopback, is_public, meanings
 from ground.errors import MutualError
 
 ALLOWED_SCHEMES = ("http", "https")
@@ -44,13 +45,15 @@ def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
 
 
 def check_address(address: str, allow_loopback: bool) -> None:
+    """Refuse (UnsafeURL) an address that is not public, judging an IPv6 form that carries an
+    IPv4 address by that address too, so ::ffff:127.0.0.1 counts as loopback, not as public."""
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if allow_loopback and ip.is_loopback:
-        return
-    if not ip.is_global or ip.is_multicast:
-        raise UnsafeURL(f"refusing to fetch from non-public address {ip}")
+    for meant in meanings(ip):
+        if allow_loopback and is_loopback(meant):
+            continue
+        if not is_public(meant):
+            shown = ip if meant == ip else f"{ip} (carrying {meant})"
+            raise UnsafeURL(f"refusing to fetch from non-public address {shown}")
 
 
 def check_url(url: str, allow_loopback: bool = False) -> None:
