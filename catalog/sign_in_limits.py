@@ -49,3 +49,26 @@ def clear_failures(session: Session, key: str) -> None:
     row = session.get(SignInFailure, key)
     if row is not None:
         session.delete(row)
+
+
+def _link_key(user_id: int) -> str:
+    return f"link-used:{user_id}"
+
+
+def sign_in_link_used_at(session: Session, user_id: int) -> datetime | None:
+    """When the user last signed in by an e-mailed link: links made before it are used up."""
+    row = session.get(SignInFailure, _link_key(user_id))
+    return row.first_failure_at if row is not None else None
+
+
+def mark_sign_in_link_used(session: Session, user_id: int, now: datetime | None = None) -> None:
+    """Use up every sign-in link made so far. Kept beside the failure counts (the same table, a
+    key of its own) so that a one-time link needs no schema change; to the second, as a link's
+    signed time is."""
+    now = (now or utcnow()).replace(microsecond=0)
+    row = session.get(SignInFailure, _link_key(user_id), with_for_update=True)
+    if row is None:
+        session.add(SignInFailure(key=_link_key(user_id), failures=0, first_failure_at=now))
+    else:
+        row.first_failure_at = now
+    session.flush()

@@ -116,10 +116,18 @@ class Settings:
         "up mails a link to the address, so it needs MUTUAL_SMTP_HOST.",
     )
     sign_in_max_failures: int = _setting(
-        5, "Failed sign-ins for one address (four times that for one client) before a lock."
+        5,
+        "Failed sign-ins from one client for one address before that client is locked out of it "
+        "(four times that for one client over all addresses; past ten times that for one "
+        "address from all clients, only an e-mailed sign-in link signs it in).",
     )
     sign_in_lockout_minutes: int = _setting(
         15, "Minutes sign-in stays locked after too many failures."
+    )
+    sign_in_link_minutes: int = _setting(
+        15,
+        "Minutes an e-mailed sign-in link works (offered when sign-in is locked; it works once, "
+        "and needs MUTUAL_SMTP_HOST).",
     )
     smtp_host: str = _setting(
         "",

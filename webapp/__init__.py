@@ -24,6 +24,7 @@ from webapp import (
     operator_pages,
     portfolio_page,
     search_page,
+    sign_in_links,
     sources_page,
     suggest_page,
 )
@@ -80,6 +81,7 @@ BLUEPRINTS = (
     health.blueprint,
     sources_page.blueprint,
     accounts_pages.blueprint,
+    sign_in_links.blueprint,
     communities_pages.blueprint,
     community_admin.blueprint,
     portfolio_page.blueprint,

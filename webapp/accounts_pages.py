@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -29,7 +28,6 @@ from catalog.accounts import (
 from catalog.memberships import InvitationInvalid, find_invitation
 from catalog.models.accounts import User
 from catalog.saved_searches import private_feeds, revoke_private_feeds
-from catalog.sign_in_limits import SignInLimit, clear_failures, locked_until, record_failure
 from webapp.account_mail import already_registered_text, reset_text, send_later, sign_up_text
 from webapp.db import db
 from webapp.forms import (
@@ -46,6 +44,8 @@ from webapp.login import SignedIn, required_user, signed_in_user, signin_require
 from webapp.public_links import public_url_for
 from webapp.redirect_targets import next_page
 from webapp.services import services
+from webapp.sign_in_guard import clear_after_sign_in, count_failure, is_locked, keys_for
+from webapp.sign_in_links import locked_page
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -53,8 +53,6 @@ RESET_SALT = "mutual-password-reset"
 SIGN_UP_SALT = "mutual-sign-up"
 # Reset and sign-up links both work for two hours.
 LINK_MAX_AGE = 2 * 3600
-# One client may fail this many times more than one address before it is locked out too.
-CLIENT_FACTOR = 4
 
 
 def _sign_in(user: User) -> None:
@@ -177,52 +175,26 @@ def _invitation_usable(token: str) -> bool:
     return True
 
 
-def _limit() -> SignInLimit:
-    settings = services().settings
-    lockout = timedelta(minutes=settings.sign_in_lockout_minutes)
-    return SignInLimit(settings.sign_in_max_failures, window=lockout, lockout=lockout)
-
-
-def _limit_keys(email: str) -> list[tuple[str, SignInLimit]]:
-    limit = _limit()
-    client = SignInLimit(limit.max_failures * CLIENT_FACTOR, limit.window, limit.lockout)
-    try:
-        address = normalise_email(email)
-    except AccountError:
-        address = email.strip().lower()[:320]
-    return [(f"address:{address}", limit), (f"client:{request.remote_addr}", client)]
-
-
 @blueprint.route("/signin", methods=["GET", "POST"])
 def sign_in() -> Any:
     form = SignInForm()
     if not form.validate_on_submit():
         return render_template("signin.html", form=form)
-    keys = _limit_keys(form.email.data or "")
+    keys = keys_for(form.email.data or "")
     session = db()
-    for key, _limit_for_key in keys:
-        if locked_until(session, key):
-            return _locked(form)
+    if is_locked(session, keys):
+        return locked_page(form)
     user = authenticate(session, form.email.data or "", form.password.data or "")
     if user is None:
-        locked = [record_failure(session, key, limit) for key, limit in keys]
+        locked = count_failure(session, keys)
         session.commit()
-        if any(locked):
-            return _locked(form)
+        if locked:
+            return locked_page(form)
         form.password.errors = ["That e-mail and password do not match an account."]
         return render_template("signin.html", form=form), 401
-    clear_failures(session, keys[0][0])
+    clear_after_sign_in(session, keys)
     _sign_in(user)
     return redirect(next_page(request.args.get("next")))
-
-
-def _locked(form: SignInForm) -> tuple[str, int]:
-    minutes = services().settings.sign_in_lockout_minutes
-    form.password.errors = [
-        f"Too many failed sign-ins. Sign-in is locked for up to {minutes} minutes; "
-        "you can reset your password meanwhile."
-    ]
-    return render_template("signin.html", form=form, locked=True), 429
 
 
 @blueprint.post("/signout")
@@ -351,8 +323,7 @@ def reset_password(token: str) -> Any:
         return render_template("reset.html", invalid=True), 400
     form = ResetPasswordForm()
     if form.validate_on_submit() and _new_password_set(form, user):
-        for key, _limit_for_key in _limit_keys(user.email)[:1]:
-            clear_failures(db(), key)
+        clear_after_sign_in(db(), keys_for(user.email))
         db().commit()
         ended = _end_feeds_if_asked(form, user)
         _sign_in(user)
