@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import icalendar
 
+from catalog.records import ParsedItem
 from crawlers.ical.context import CalendarContext
 from crawlers.ical.events import is_recurring, newest_versions
 from crawlers.ical.expansion import expand
@@ -22,7 +23,7 @@ from crawlers.ical.items import occurrence_item, own_url_counts
 from crawlers.ical.properties import text_value, uid_of
 from crawlers.ical.zones import floating_zone
 from crawlers.normalise import MAX_TITLE, clean_text
-from crawlers.results import ParseResult
+from crawlers.results import ParseResult, read_each
 
 
 class NotACalendar(ValueError):
@@ -62,11 +63,12 @@ def parse(
     recurring = {uid_of(event) for event in events if is_recurring(event)}
     occurrences = expand(events, context, max_occurrences)
     own_urls = own_url_counts(occurrences, recurring, url)
-    items = [
-        item
-        for component in occurrences
-        if (item := occurrence_item(component, uid_of(component) in recurring, own_urls, context))
-    ]
+
+    def item_of(component: icalendar.Event) -> ParsedItem | None:
+        return occurrence_item(component, uid_of(component) in recurring, own_urls, context)
+
+    read = read_each(occurrences, item_of, context.warnings, "event occurrences")
+    items = [item for item in read if item is not None]
     return ParseResult(items=items, warnings=tuple(context.warnings), complete=True, title=name)
 
 

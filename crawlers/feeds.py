@@ -24,6 +24,7 @@ from crawlers.normalise import (
     plausible_date,
     sanitise_html,
 )
+from crawlers.results import read_each
 
 
 class NotAFeed(ValueError):
@@ -62,13 +63,11 @@ def parse(
     if not parsed.entries and not parsed.feed.get("title") and not parsed.get("version"):
         reason = str(parsed.get("bozo_exception") or "no feed elements found")
         raise NotAFeed(f"not a feed: {reason}")
-    items: list[ParsedItem] = []
-    for entry in parsed.entries:
-        item = _entry_to_item(url, entry, item_kind, now)
-        if item is None:
-            warnings.append("skipped an entry with neither title nor link")
-        else:
-            items.append(item)
+    read = read_each(
+        parsed.entries, lambda e: _entry_to_item(url, e, item_kind, now), warnings, "entries"
+    )
+    items = [item for item in read if item is not None]
+    warnings.extend(["skipped an entry with neither title nor link"] * (read.count(None)))
     if item_kind == "job":
         items = career_centre_fields(items)
     return FeedResult(clean_text(parsed.feed.get("title")), items, tuple(warnings))

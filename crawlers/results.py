@@ -23,9 +23,14 @@ Keys of `ParsedItem.details` a parser may set (all optional, raw as published):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from catalog.records import ParsedItem
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -43,3 +48,25 @@ class ParseResult:
     complete: bool = True
     follow: tuple[str, ...] = ()
     title: str = ""
+
+
+def read_each(
+    values: Iterable[T], read: Callable[[T], R], warnings: list[str], what: str
+) -> list[R]:
+    """`read` of each value, leaving out (with one warning) the values it raises on.
+
+    One event, entry, block or posting is a stranger's typo at worst: it must cost only itself,
+    never every other item of its source (a whole calendar hidden by one bad DTSTART). Readers
+    raise assorted types on such input (icalendar's BrokenCalendarProperty, urllib's ValueError
+    on "http://[::1"), hence the broad catch, limited to one value at a time.
+    """
+    results: list[R] = []
+    broken: list[str] = []
+    for value in values:
+        try:
+            results.append(read(value))
+        except Exception as exc:
+            broken.append(f"{type(exc).__name__}: {exc}")
+    if broken:
+        warnings.append(f"skipped {len(broken)} broken {what} ({broken[0]})"[:300])
+    return results

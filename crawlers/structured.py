@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from catalog.records import ParsedItem
-from crawlers.results import ParseResult
+from crawlers.results import ParseResult, read_each
 from crawlers.schema_org.events import read_event
 from crawlers.schema_org.graph import Context, objects_by_id
 from crawlers.schema_org.identities import with_identities
@@ -71,14 +71,18 @@ def _nothing_found(page: Page) -> str:
     return "; ".join([message, *page.warnings[:3]])
 
 
+def _build(node: dict[str, Any], context: Context) -> tuple[str, tuple[ParsedItem, str] | None]:
+    kind = kind_of(node)
+    return kind, read_job(node, context) if kind == "job" else read_event(node, context)
+
+
 def _build_all(
     nodes: list[dict[str, Any]], context: Context, warnings: list[str]
 ) -> list[tuple[ParsedItem, str]]:
     built: list[tuple[ParsedItem, str]] = []
     seen: set[tuple[str, str, str]] = set()
-    for node in nodes:
-        kind = kind_of(node)
-        result = read_job(node, context) if kind == "job" else read_event(node, context)
+    results = read_each(nodes, lambda node: _build(node, context), warnings, "postings or events")
+    for kind, result in results:
         if result is None:
             warnings.append(f"skipped a {kind} without a title")
             continue

@@ -19,7 +19,7 @@ from crawlers.ats import ashby, greenhouse, lever
 from crawlers.ats.addresses import api_parts
 from crawlers.ats.common import Board
 from crawlers.normalise import clean_text, json_text
-from crawlers.results import ParseResult
+from crawlers.results import ParseResult, read_each
 
 MAX_POSTINGS = 10_000  # postings read per answer; the largest real boards hold about a thousand
 
@@ -79,8 +79,11 @@ def _read_all(
 ) -> list[ParsedItem]:
     items: list[ParsedItem] = []
     skipped = 0
-    for posting in postings:
-        item = read(posting, board) if isinstance(posting, dict) else None
+
+    def one(posting: Any) -> ParsedItem | None:
+        return read(posting, board) if isinstance(posting, dict) else None
+
+    for item in read_each(postings, one, board.warnings, "postings"):
         if item is None:
             skipped += 1
         else:

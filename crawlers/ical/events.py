@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 
 from crawlers.ical.context import CalendarContext
-from crawlers.ical.properties import first_value, text_value, to_utc, uid_of
+from crawlers.ical.properties import dt_of, first_value, text_value, to_utc, uid_of
 from crawlers.ical.rules import tame_rules
 from crawlers.ical.zones import zoned
 from crawlers.normalise import clean_text
+from crawlers.results import read_each
 
 # Properties rebuilt by _normalised (BEGIN and END come with the component itself).
 REPLACED_PROPERTIES = frozenset(
@@ -26,8 +27,14 @@ def newest_versions(
     """Valid events, only the newest version of each UID and RECURRENCE-ID (SEQUENCE, then
     LAST-MODIFIED, then the later one in the body), as an updated export repeats old ones."""
     newest: dict[tuple[str, str], icalendar.Event] = {}
-    for component in calendar.walk("VEVENT"):
-        event = _normalised(component, context)  # type: ignore[arg-type]  # walk() is untyped
+    components = calendar.walk("VEVENT")
+    normalised = read_each(
+        components,
+        lambda c: _normalised(c, context),  # type: ignore[arg-type]  # walk() is untyped
+        context.warnings,
+        "events",
+    )
+    for event in normalised:
         if event is None:
             continue
         key = (uid_of(event), text_value(event, "RECURRENCE-ID"))
@@ -41,7 +48,7 @@ def _version(event: icalendar.Event) -> tuple[int, datetime]:
         sequence = int(str(first_value(event, "SEQUENCE") or 0))
     except ValueError:
         sequence = 0
-    modified = getattr(first_value(event, "LAST-MODIFIED"), "dt", None)
+    modified = dt_of(first_value(event, "LAST-MODIFIED"))
     return sequence, to_utc(modified) if isinstance(modified, date) else datetime.min.replace(
         tzinfo=UTC
     )
@@ -51,7 +58,7 @@ def _normalised(component: icalendar.Event, context: CalendarContext) -> icalend
     """A copy of the event with a UID, one zoned DTSTART and a DTEND after it; None to skip."""
     title = clean_text(text_value(component, "SUMMARY")[:1000], 80) or "untitled"
     start_property = first_value(component, "DTSTART")
-    start = getattr(start_property, "dt", None)
+    start = dt_of(start_property)
     if not isinstance(start, date):
         context.warn(f"skipped event {title!r}: no valid DTSTART")
         return None
@@ -64,8 +71,8 @@ def _normalised(component: icalendar.Event, context: CalendarContext) -> icalend
     event.add("DTSTART", start)
     event.add("DTEND", _end(component, start, context, title))
     recurrence_id = first_value(component, "RECURRENCE-ID")
-    if isinstance(getattr(recurrence_id, "dt", None), date):
-        event.add("RECURRENCE-ID", zoned(recurrence_id.dt, recurrence_id, context, title))
+    if isinstance(recurrence_start := dt_of(recurrence_id), date):
+        event.add("RECURRENCE-ID", zoned(recurrence_start, recurrence_id, context, title))
     tame_rules(event, start, context, title)
     return event
 
@@ -81,8 +88,8 @@ def _end(component: icalendar.Event, start: date, context: CalendarContext, titl
     time); an end before the start is replaced by that default."""
     default = start if isinstance(start, datetime) else start + timedelta(days=1)
     end_property = first_value(component, "DTEND")
-    end = getattr(end_property, "dt", None)
-    duration = getattr(first_value(component, "DURATION"), "dt", None)
+    end = dt_of(end_property)
+    duration = dt_of(first_value(component, "DURATION"))
     if isinstance(end, date) and isinstance(end, datetime) == isinstance(start, datetime):
         end = zoned(end, end_property, context, title)
     elif isinstance(duration, timedelta):

@@ -21,9 +21,18 @@ def text_value(component: icalendar.cal.Component, name: str) -> str:
     return "" if value is None else str(value)
 
 
+def dt_of(value: Any) -> Any:
+    """A property's `dt`, None when it has none or could not be read: icalendar keeps an
+    unreadable value (DTSTART:2026-13-45T99) as a broken property whose `dt` raises."""
+    try:
+        return getattr(value, "dt", None)
+    except icalendar.error.BrokenCalendarProperty:
+        return None
+
+
 def date_value(component: icalendar.cal.Component, name: str) -> date | None:
     """The date or datetime of a property, None when missing or unreadable."""
-    value = getattr(first_value(component, name), "dt", None)
+    value = dt_of(first_value(component, name))
     return value if isinstance(value, date) else None
 
 
