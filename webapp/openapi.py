@@ -53,16 +53,19 @@ def _text(name: str, description: str, max_length: int | None = None) -> dict[st
     return _parameter(name, description, schema)
 
 
+def _choices(choices: tuple[str, ...]) -> dict[str, Any]:
+    # An empty value means "not given", as the page's forms send an unset select (`posted=`).
+    return {"type": "string", "enum": ["", *choices]}
+
+
 def _many(name: str, description: str, choices: tuple[str, ...] = ()) -> dict[str, Any]:
-    items: dict[str, Any] = (
-        {"type": "string", "enum": list(choices)} if choices else {"type": "string"}
-    )
+    items: dict[str, Any] = _choices(choices) if choices else {"type": "string"}
     parameter = _parameter(name, description, {"type": "array", "items": items})
     return parameter | {"style": "form", "explode": True}
 
 
 def _one_of(name: str, description: str, choices: tuple[str, ...]) -> dict[str, Any]:
-    return _parameter(name, description, {"type": "string", "enum": list(choices)})
+    return _parameter(name, description, _choices(choices))
 
 
 def _number(name: str, description: str, top: int) -> dict[str, Any]:
