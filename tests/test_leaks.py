@@ -199,6 +199,8 @@ PATHS: tuple[Row, ...] = (
     ),
     Row("/readyz", "/readyz"),
     Row("/signin", "/signin"),
+    Row("/signin/link", "/signin/link", ok=frozenset(), denied=503),  # the world sends no mail
+    Row("/signin/link/<token>", "/signin/link/not-a-token", ok=frozenset(), denied=400),
     Row("/signup", "/signup", ok=frozenset(), denied=503),  # the world sends no mail
     Row("/signup/finish/<token>", "/signup/finish/not-a-token", ok=frozenset(), denied=400),
     Row(
