@@ -129,6 +129,29 @@ def clean_text(text: str | None, limit: int = MAX_SHORT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+# A few rounds undo markup escaped twice ("&amp;lt;b&amp;gt;"); more nesting than that is a trick.
+_MARKUP_ROUNDS = 4
+
+
+def markup_to_text(text: str) -> str:
+    """Text as a reader sees it: tags removed, script and style contents dropped, entities read.
+
+    nh3 (ammonia) with no allowed tag rather than a regular expression: it parses HTML as a
+    browser does (unclosed tags, attributes holding ">", comments), the same parser that
+    sanitises bodies. Repeated while markup remains, so an escaped tag cannot come out as one.
+    """
+    for _ in range(_MARKUP_ROUNDS):
+        if "<" not in text and "&" not in text:
+            return text
+        converted = html.unescape(
+            nh3.clean(text, tags=set(), clean_content_tags={"script", "style"})
+        )
+        if converted == text:
+            return text
+        text = converted
+    return text.replace("<", "").replace(">", "")
+
+
 def sanitise_html(markup: str | None, limit: int = MAX_BODY) -> str:
     """HTML reduced to an allow-list of harmless tags; links get rel=noopener and no scripts."""
     if not markup:
