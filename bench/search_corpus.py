@@ -21,7 +21,8 @@ from typing import Any, cast
 from sqlalchemy import RowMapping
 
 from catalog.changes import ChangedItem, SightingRow
-from catalog.items import expiry_of, item_id_for, status_of
+from catalog.item_keys import item_id_for
+from catalog.items import expiry_of, status_of
 from catalog.records import ParsedItem
 from indexer.documents import item_document
 

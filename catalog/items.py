@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,6 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalog.duplicates import Fingerprint, dedupe_block, fingerprint, same_posting
+from catalog.item_keys import content_hash, copy_key, item_id_for
 from catalog.models.base import utcnow
 from catalog.models.change_log import ItemDeletion
 from catalog.models.items import Item, ItemAlias, Sighting
@@ -30,29 +29,6 @@ class StoreReport:
     taken_down: int = 0  # items missing from two complete listings in a row
 
 
-def item_id_for(canonical_url: str) -> str:
-    """A stable id: the same posting gets the same id in every community and every crawl."""
-    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:40]
-
-
-def content_hash(parsed: ParsedItem) -> str:
-    fields = [
-        parsed.kind,
-        parsed.title,
-        parsed.summary,
-        parsed.body,
-        parsed.url,
-        parsed.organisation,
-        parsed.location,
-        parsed.published_at.isoformat() if parsed.published_at else "",
-        list(parsed.tags),
-        parsed.details,
-        parsed.status,
-    ]
-    encoded = json.dumps(fields, sort_keys=True, default=str).encode("utf-8")
-    return hashlib.sha256(encoded).hexdigest()
-
-
 def store_items(
     session: Session,
     source: Source,
@@ -68,7 +44,7 @@ def store_items(
     source missing from the listing are counted as missed, and taken down after two misses.
     """
     now = now or utcnow()
-    by_id = _unique_by_id(parsed_items)
+    by_id = _unique_by_id(parsed_items, source)
     matched = match_items(session, by_id, source)
     report = StoreReport()
     changed: dict[str, Item] = {}
@@ -87,7 +63,7 @@ def store_items(
                 changed[item.id] = item
             else:
                 report.unchanged += 1
-        for alias in (own_id, _external_alias(parsed)):
+        for alias in (own_id, _external_alias(parsed, source)):
             if alias and alias != item.id:
                 aliases[alias] = item.id
         item.last_seen = now
@@ -117,21 +93,21 @@ def _log_changes(session: Session, items: Iterable[Item], now: datetime) -> None
     session.flush()
 
 
-def _unique_by_id(parsed_items: list[ParsedItem]) -> dict[str, ParsedItem]:
+def _unique_by_id(parsed_items: list[ParsedItem], source: Source) -> dict[str, ParsedItem]:
     unique: dict[str, ParsedItem] = {}
     for parsed in parsed_items:
-        unique.setdefault(item_id_for(parsed.key or parsed.url), parsed)
+        unique.setdefault(item_id_for(copy_key(source, parsed.key or parsed.url)), parsed)
     return unique
 
 
-def _external_alias(parsed: ParsedItem) -> str | None:
+def _external_alias(parsed: ParsedItem, source: Source) -> str | None:
     external = parsed.details.get("external_id")
-    return item_id_for(f"external:{external}") if external else None
+    return item_id_for(copy_key(source, f"external:{external}")) if external else None
 
 
 def match_items(session: Session, by_id: dict[str, ParsedItem], source: Source) -> dict[str, Item]:
     """The catalog item each parsed item is (by id, alias or near duplicate), when there is one."""
-    external = {own: alias for own, p in by_id.items() if (alias := _external_alias(p))}
+    external = {own: alias for own, p in by_id.items() if (alias := _external_alias(p, source))}
     keys = set(by_id) | set(external.values())
     rows = session.execute(
         select(ItemAlias.alias, ItemAlias.item_id).where(ItemAlias.alias.in_(keys))

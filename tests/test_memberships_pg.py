@@ -14,7 +14,8 @@ from catalog.accounts import add_user, find_user
 from catalog.changes import deletions_since
 from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction
-from catalog.items import item_id_for, store_items
+from catalog.item_keys import item_id_for
+from catalog.items import store_items
 from catalog.memberships import (
     ADMIN,
     InvitationInvalid,
