@@ -273,10 +273,18 @@ def _coerce_like(default: Any, value: Any) -> Any:
         items = value.split(",") if isinstance(value, str) else list(value)
         return tuple(str(v).strip() for v in items if str(v).strip())
     if isinstance(default, int):
-        return int(value)
+        return _to_number(int, value, "a whole number, such as 20")
     if isinstance(default, float):
-        return float(value)
+        return _to_number(float, value, "a number, such as 1.5")
     return str(value)
+
+
+def _to_number(kind: type[int] | type[float], value: Any, wanted: str) -> int | float:
+    """The number a setting gives, or an error in words: "expected a whole number, ..."."""
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected {wanted}, got {value!r}") from None
 
 
 def _to_bool(value: Any) -> bool:

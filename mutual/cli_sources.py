@@ -73,8 +73,11 @@ def source() -> None:
 @click.pass_obj
 def source_add(settings: Settings, /, community_slug: str, url: str, **given: Any) -> None:
     """Add the source at URL to COMMUNITY, finding out what it is unless --kind says."""
+    from catalog.communities import get_community
     from catalog.sources import add_source
 
+    with catalog_session(settings) as session:  # before any fetch: a typo'd slug says so
+        get_community(session, community_slug)
     _check_url(settings, url)
     credentials = _credentials(given)
     kind, url, item_kind = _kind_and_url(settings, url, given, credentials)

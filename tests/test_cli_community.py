@@ -86,6 +86,20 @@ def test_unknown_people_and_communities_are_clear_errors(catalog: Settings) -> N
         assert message in failed.output and "Traceback" not in failed.output, failed.output
 
 
+def test_a_source_for_no_such_community_is_refused_before_any_fetch(
+    catalog: Settings, site: LocalSite
+) -> None:
+    """Issue 24, point 5: a typo'd slug is named, not answered with talk of DNS or fetching."""
+    feed = f"{site.base_url}/association/careers.rss"
+    for url in (feed, "https://nonexistent.invalid/feed.rss"):
+        failed = run_mutual(catalog, "source", "add", "nowhere", url, check=False)
+        assert failed.returncode == 1
+        assert failed.stderr.strip() == (
+            "error: no community with slug 'nowhere' (see `mutual community list`)"
+        )
+    assert site.requests_for("/association/careers.rss") == []
+
+
 def test_source_test_shows_what_would_be_collected_and_writes_nothing(
     catalog: Settings, site: LocalSite
 ) -> None:

@@ -32,6 +32,18 @@ def test_a_bad_value_names_the_variable() -> None:
         load_settings(environ={"MUTUAL_CRAWL_ALLOW_LOOPBACK": "perhaps"})
 
 
+def test_a_bad_number_is_refused_in_words_not_pythons() -> None:
+    """Issue 24, point 5: "invalid literal for int() with base 10" is Python talking."""
+    for name, value, words in (
+        ("MUTUAL_PAGE_SIZE", "abc", "expected a whole number, such as 20, got 'abc'"),
+        ("MUTUAL_CRAWL_DELAY", "soon", "expected a number, such as 1.5, got 'soon'"),
+    ):
+        with pytest.raises(SettingsError) as refused:
+            load_settings(environ={name: value})
+        assert str(refused.value) == f"{name}: {words}"
+        assert "literal" not in str(refused.value) and "float()" not in str(refused.value)
+
+
 def test_an_unknown_key_in_the_file_is_an_error(tmp_path: Path) -> None:
     config = tmp_path / "mutual.toml"
     config.write_text('es_host = "http://typo:9200"\n')
