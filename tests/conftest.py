@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,9 @@ from elasticsearch import Elasticsearch
 from playwright.sync_api import Browser, sync_playwright
 
 from catalog.db import upgrade_schema
-from ground.settings import Settings, load_settings
+from ground.settings import Settings
 from mutual.local_site import LocalSite
-from tests.helpers import REPO
+from tests.helpers import REPO, isolated_settings, remove_indices
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ES_SCRIPT = REPO / "scripts" / "elasticsearch.sh"
@@ -56,10 +57,10 @@ def es_client(es_url: str) -> Iterator[Elasticsearch]:
     client.close()
 
 
-@pytest.fixture
-def database_url() -> Iterator[str]:
-    """Empty (a SQLite file in the test's data dir), or, when MUTUAL_TEST_PG_URL names a
-    PostgreSQL server (scripts/test.sh's second run), a fresh database on it for this test."""
+@contextmanager
+def _fresh_database() -> Iterator[str]:
+    """Empty (a SQLite file in the data dir), or, when MUTUAL_TEST_PG_URL names a PostgreSQL
+    server (scripts/test.sh's second run), a fresh database on it, dropped afterwards."""
     server = os.environ.get("MUTUAL_TEST_PG_URL")
     if not server:
         yield ""
@@ -71,36 +72,36 @@ def database_url() -> Iterator[str]:
     admin = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url() -> Iterator[str]:
+    """The catalog database of one test (see `_fresh_database`)."""
+    with _fresh_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_database_url() -> Iterator[str]:
+    """`database_url` for a world built once per module (tests/leak_world.py)."""
+    with _fresh_database() as url:
+        yield url
 
 
 @pytest.fixture
 def settings(tmp_path: Path, es_url: str, database_url: str) -> Iterator[Settings]:
     """Settings for one test: its own catalog and its own index prefix."""
-    prefix = f"t-{uuid.uuid4().hex[:10]}"
-    test_settings = load_settings(
-        environ={},
-        overrides={
-            "database_url": database_url,
-            "data_dir": str(tmp_path / "var"),
-            "es_hosts": es_url,
-            "index_prefix": prefix,
-            "crawl_allow_loopback": True,
-            "crawl_delay": 0.0,
-            "crawl_timeout": 15,
-        },
-    )
+    test_settings = isolated_settings(tmp_path, es_url, database_url)
     yield test_settings
-    cleanup = Elasticsearch(es_url, request_timeout=30)
     try:
-        cleanup.indices.delete(index=f"{prefix}-*", ignore_unavailable=True, allow_no_indices=True)
-        cleanup.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-*")
+        remove_indices(es_url, test_settings.index_prefix)
     except Exception as exc:  # a test that stopped the node must not fail in teardown
-        print(f"cleanup of {prefix} skipped: {exc}")
-    finally:
-        cleanup.close()
+        print(f"cleanup of {test_settings.index_prefix} skipped: {exc}")
 
 
 @pytest.fixture
@@ -155,4 +156,5 @@ def _not_postgres_only(item: pytest.Item) -> bool:
 
 def _uses_the_catalog_database(item: pytest.Item) -> bool:
     names = getattr(item, "fixturenames", ())
-    return "database_url" in names and item.get_closest_marker("sqlite_only") is None
+    uses = "database_url" in names or "module_database_url" in names
+    return uses and item.get_closest_marker("sqlite_only") is None

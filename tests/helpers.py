@@ -6,17 +6,44 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from elasticsearch import Elasticsearch
 from sqlalchemy.orm import Session
 
 from catalog.db import make_engine, session_factory, transaction
-from ground.settings import ENV_PREFIX, Settings, settings_environ
+from ground.settings import ENV_PREFIX, Settings, load_settings, settings_environ
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"  # screenshots the browser tests keep
+
+
+def isolated_settings(root: Path, es_url: str, database_url: str = "") -> Settings:
+    """Settings of a test's own catalog (SQLite under `root` unless `database_url` names one),
+    data dir and index prefix, crawling the local sites at once."""
+    overrides: dict[str, object] = {
+        "database_url": database_url,
+        "data_dir": str(root / "var"),
+        "es_hosts": es_url,
+        "index_prefix": f"t-{uuid.uuid4().hex[:10]}",
+        "crawl_allow_loopback": True,
+        "crawl_delay": 0.0,
+        "crawl_timeout": 15,
+    }
+    return load_settings(environ={}, overrides=overrides)
+
+
+def remove_indices(es_url: str, prefix: str) -> None:
+    """Delete the indices and index templates named with a test's index prefix."""
+    cleanup = Elasticsearch(es_url, request_timeout=30)
+    try:
+        cleanup.indices.delete(index=f"{prefix}-*", ignore_unavailable=True, allow_no_indices=True)
+        cleanup.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-*")
+    finally:
+        cleanup.close()
 
 
 def settings_env(settings: Settings) -> dict[str, str]:

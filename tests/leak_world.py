@@ -5,13 +5,10 @@ row of the table reads it and none writes to it."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from elasticsearch import Elasticsearch
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
@@ -23,7 +20,7 @@ from catalog.models.accounts import User
 from catalog.models.sources import Community
 from catalog.saved_searches import add_saved_search, new_calendar_token, new_feed_token
 from catalog.sources import add_source
-from ground.settings import Settings, load_settings
+from ground.settings import Settings
 from indexer.client import make_client
 from indexer.names import IndexNames
 from indexer.query.request import SearchRequest
@@ -32,7 +29,7 @@ from indexer.viewers import viewer_for
 from mutual.local_site import LocalSite
 from tests.access_world import SECRET_COMMUNITY, SECRET_TITLE
 from tests.conftest import FIXTURES
-from tests.helpers import run_mutual
+from tests.helpers import isolated_settings, remove_indices, run_mutual
 from tests.web import PASSWORD, post_button, sign_in
 from webapp import create_app
 
@@ -49,19 +46,6 @@ class World:
     settings: Settings
     values: dict[str, str]  # what the table's URLs name: {circle_item}, {shca_source}, ...
     own: dict[str, dict[str, str]]  # role -> its own {search}, {feed} and {calendar}
-
-
-def _settings(root: Path, es_url: str) -> Settings:
-    """conftest's `settings`, for a whole module: its own SQLite catalog and index prefix."""
-    overrides: dict[str, object] = {
-        "data_dir": str(root / "var"),
-        "es_hosts": es_url,
-        "index_prefix": f"t-{uuid.uuid4().hex[:10]}",
-        "crawl_allow_loopback": True,
-        "crawl_delay": 0.0,
-        "crawl_timeout": 15,
-    }
-    return load_settings(environ={}, overrides=overrides)
 
 
 def _people(session: Session, circle: Community, shca: Community) -> dict[str, User]:
@@ -130,9 +114,11 @@ def build_world(settings: Settings, site: LocalSite) -> World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, es_url: str) -> Iterator[World]:
+def world(
+    tmp_path_factory: pytest.TempPathFactory, es_url: str, module_database_url: str
+) -> Iterator[World]:
     root = tmp_path_factory.mktemp("leaks")
-    settings = _settings(root, es_url)
+    settings = isolated_settings(root, es_url, module_database_url)
     upgrade_schema(settings.resolved_database_url)
     site = LocalSite(FIXTURES)
     site.start()
@@ -140,12 +126,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, es_url: str) -> Iterator[Wor
         yield build_world(settings, site)
     finally:
         site.stop()
-        cleanup = Elasticsearch(es_url, request_timeout=30)
-        cleanup.indices.delete(index=f"{settings.index_prefix}-*", ignore_unavailable=True)
-        cleanup.options(ignore_status=404).indices.delete_index_template(
-            name=f"{settings.index_prefix}-*"
-        )
-        cleanup.close()
+        remove_indices(es_url, settings.index_prefix)
 
 
 def _leave_everything(client: FlaskClient) -> None:

@@ -5,36 +5,20 @@ and a resource page, all public, in two communities."""
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from elasticsearch import Elasticsearch
-
 from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction, upgrade_schema
 from catalog.sources import add_source
-from ground.settings import Settings, load_settings
+from ground.settings import Settings
 from indexer.client import make_client
 from indexer.sync import sync_index
 from mutual.local_site import LocalSite
-from tests.helpers import run_mutual
+from tests.helpers import isolated_settings, remove_indices, run_mutual
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def _settings(root: Path, es_url: str) -> Settings:
-    overrides = {
-        "database_url": "",
-        "data_dir": str(root / "var"),
-        "es_hosts": es_url,
-        "index_prefix": f"t-{uuid.uuid4().hex[:10]}",
-        "crawl_allow_loopback": True,
-        "crawl_delay": 0.0,
-        "crawl_timeout": 15,
-    }
-    return load_settings(environ={}, overrides=overrides)
 
 
 def _load(settings: Settings, base: str) -> None:
@@ -64,7 +48,7 @@ def _load(settings: Settings, base: str) -> None:
 @contextmanager
 def indexed_world(root: Path, es_url: str) -> Iterator[Settings]:
     """Settings of a catalog and index holding the world, removed afterwards."""
-    settings = _settings(root, es_url)
+    settings = isolated_settings(root, es_url)
     upgrade_schema(settings.resolved_database_url)
     shutil.copytree(FIXTURES, root / "site")
     site = LocalSite(root / "site")
@@ -74,8 +58,4 @@ def indexed_world(root: Path, es_url: str) -> Iterator[Settings]:
         yield settings
     finally:
         site.stop()
-        cleanup = Elasticsearch(es_url, request_timeout=30)
-        prefix = settings.index_prefix
-        cleanup.indices.delete(index=f"{prefix}-*", ignore_unavailable=True, allow_no_indices=True)
-        cleanup.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-*")
-        cleanup.close()
+        remove_indices(es_url, settings.index_prefix)
