@@ -11,12 +11,12 @@ from crawlers.ats.values import (
     PERIODS,
     address_parts,
     as_list,
-    currency_code,
     iso_instant,
     names_of,
     nested,
     paragraph,
     plain_number,
+    salary_range,
     texts_of,
     unique,
 )
@@ -85,12 +85,10 @@ def _ashby_salary(components: list[dict[str, Any]]) -> dict[str, Any] | None:
     ]
     lows = [n for n in (plain_number(c.get("minValue")) for c in alike) if n is not None]
     highs = [n for n in (plain_number(c.get("maxValue")) for c in alike) if n is not None]
-    if not lows and not highs:
-        return None
     count, _, unit = json_text(first.get("interval")).strip().lower().partition(" ")
-    return {
-        "min": min(lows) if lows else None,
-        "max": max(highs) if highs else None,
-        "currency": currency_code(first.get("currencyCode")),
-        "period": PERIODS.get(unit) if count == "1" else None,  # "1 YEAR"; "NONE" is no period
-    }
+    return salary_range(
+        min(lows) if lows else None,
+        max(highs) if highs else None,
+        first.get("currencyCode"),
+        PERIODS.get(unit) if count == "1" else None,  # "1 YEAR"; "NONE" is no period
+    )

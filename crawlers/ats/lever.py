@@ -11,10 +11,10 @@ from crawlers.ats.values import (
     PERIODS,
     as_dict,
     as_list,
-    currency_code,
     epoch_ms,
     paragraph,
     plain_number,
+    salary_range,
     texts_of,
     unique,
 )
@@ -69,14 +69,7 @@ def _lever_salary(value: Any) -> dict[str, Any] | None:
     """salaryRange {"min", "max", "currency", "interval": "per-year-salary"} as a salary."""
     if not isinstance(value, dict):
         return None
-    low, high = plain_number(value.get("min")), plain_number(value.get("max"))
-    if low is None and high is None:
-        return None
     interval = json_text(value.get("interval")).lower()  # "one-time" is no period
     period = next((p for word, p in PERIODS.items() if word in interval), None)
-    return {
-        "min": low,
-        "max": high,
-        "currency": currency_code(value.get("currency")),
-        "period": period,
-    }
+    low, high = plain_number(value.get("min")), plain_number(value.get("max"))
+    return salary_range(low, high, value.get("currency"), period)

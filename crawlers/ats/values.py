@@ -98,3 +98,12 @@ def plain_number(value: Any) -> float | None:
 def currency_code(value: Any) -> str | None:
     code = json_text(value).strip().upper()
     return code if len(code) == 3 and code.isalpha() and code.isascii() else None
+
+
+def salary_range(
+    low: float | None, high: float | None, currency: Any, period: str | None
+) -> dict[str, Any] | None:
+    """A salary as the details keep it, or None when it names no amount at all."""
+    if low is None and high is None:
+        return None
+    return {"min": low, "max": high, "currency": currency_code(currency), "period": period}
