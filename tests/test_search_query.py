@@ -230,6 +230,16 @@ def _counts(results: SearchResults, facet: str) -> dict[str, int]:
     return {value.value: value.count for value in results.facets[facet]}
 
 
+def test_facets_show_no_empty_entry(corpus: Corpus) -> None:
+    """Issue 24, point 4: a listing with no employer or city is counted, but under no label."""
+    corpus.add("bay-finance", [_job("Bookkeeper", "", 1), _job("Payroll Clerk", "", 2)])
+    everything = corpus.find()
+    for facet in ("organisation", "location", "remote", "employment_type", "community"):
+        assert all(value.value.strip() for value in everything.facets[facet]), facet
+    assert _counts(everything, "organisation")["Baylight Energy"] == 2
+    assert everything.total == 13
+
+
 def test_facet_counts_stay_right_under_combined_filters(corpus: Corpus) -> None:
     everything = corpus.find()
     assert _counts(everything, "kind") == {"job": 8, "event": 3}

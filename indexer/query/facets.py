@@ -18,7 +18,8 @@ from indexer.query.request import ATTENDANCE, POSTED_WITHIN, SALARY_BANDS, UPCOM
 
 
 def _terms_facet(field: str, size: int) -> dict[str, Any]:
-    return {"terms": {"field": field, "size": size}}
+    # A listing that names no employer or city is counted by the total, not as a blank value.
+    return {"terms": {"field": field, "size": size, "exclude": [""]}}
 
 
 def _filters_facet(filters: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -95,6 +96,7 @@ def facet_aggregations(
         others = [f for other, f in picked.items() if other != name]
         values = counter
         if name == "community" and viewer.hidden:
-            values = {"terms": {**counter["terms"], "exclude": list(viewer.hidden)}}
+            terms = counter["terms"]
+            values = {"terms": {**terms, "exclude": [*terms["exclude"], *viewer.hidden]}}
         aggs[name] = {"filter": all_filters(others), "aggs": {"values": values}}
     return aggs
