@@ -28,6 +28,7 @@ from catalog.accounts import (
 from catalog.memberships import InvitationInvalid, find_invitation
 from catalog.models.accounts import User
 from catalog.saved_searches import private_feeds, revoke_private_feeds
+from catalog.sign_in_limits import clear_after_sign_in, count_sign_in_failure, is_locked
 from webapp.account_mail import already_registered_text, reset_text, send_later, sign_up_text
 from webapp.db import db
 from webapp.forms import (
@@ -44,7 +45,7 @@ from webapp.login import SignedIn, required_user, signed_in_user, signin_require
 from webapp.public_links import public_url_for
 from webapp.redirect_targets import next_page
 from webapp.services import services
-from webapp.sign_in_guard import clear_after_sign_in, count_failure, is_locked, keys_for
+from webapp.sign_in_guard import keys_for, pair_limit
 from webapp.sign_in_links import locked_page
 
 blueprint = Blueprint("accounts", __name__)
@@ -186,7 +187,7 @@ def sign_in() -> Any:
         return locked_page(form)
     user = authenticate(session, form.email.data or "", form.password.data or "")
     if user is None:
-        locked = count_failure(session, keys)
+        locked = count_sign_in_failure(session, keys, pair_limit())
         session.commit()
         if locked:
             return locked_page(form)

@@ -1,5 +1,5 @@
 """E-mailed one-time sign-in links: how the owner of an address gets in while sign-in from their
-client is locked (webapp/sign_in_guard.py), whoever caused the lock.
+client is locked (catalog/sign_in_limits.py), whoever caused the lock.
 
 A link is signed (itsdangerous, with the app's secret key), works for MUTUAL_SIGN_IN_LINK_MINUTES
 and only once: it carries the tail of the password hash (a password change voids it) and its
@@ -22,6 +22,8 @@ from catalog.accounts import UnknownUser, find_user, get_user, start_session
 from catalog.models.accounts import User
 from catalog.sign_in_limits import (
     SignInLimit,
+    address_of,
+    clear_after_sign_in,
     locked_until,
     mark_sign_in_link_used,
     record_failure,
@@ -34,7 +36,7 @@ from webapp.login import SignedIn
 from webapp.public_links import public_url_for
 from webapp.redirect_targets import next_page
 from webapp.services import services
-from webapp.sign_in_guard import address_of, clear_after_sign_in, keys_for
+from webapp.sign_in_guard import keys_for
 
 blueprint = Blueprint("sign_in_links", __name__)
 
