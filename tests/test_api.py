@@ -176,6 +176,39 @@ def test_unknown_routes_and_methods_answer_in_json(client: FlaskClient) -> None:
     assert client.get("/no-such-page").mimetype == "text/html"  # pages keep their HTML 404
 
 
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+def test_an_undeclared_method_answers_as_the_documents_method_not_allowed(
+    client: FlaskClient, method: str
+) -> None:
+    # OpenAPI cannot attach a response to a method a path leaves out, so the document declares
+    # it once (components/responses/MethodNotAllowed); every /api path must answer it exactly.
+    document = _json(client, "/api/openapi.json")
+    declared = document["components"]["responses"]["MethodNotAllowed"]
+    headers = document["components"]["headers"]
+    for path in ("/api/search", "/api/suggest", "/api/items/abc", "/api/openapi.json"):
+        response = client.open(path, method=method)
+        assert response.status_code == 405, path
+        for name in declared["headers"]:
+            assert name in response.headers, (path, name)
+            Draft202012Validator(headers[name]["schema"]).validate(response.headers[name])
+        assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+        validator = Draft202012Validator(
+            declared["content"]["application/json"]["schema"]
+            | {"components": document["components"]}
+        )
+        validator.validate(response.get_json())
+
+
+def test_every_answer_declares_and_carries_its_cache_control(client: FlaskClient) -> None:
+    document = _json(client, "/api/openapi.json")
+    schema = document["components"]["headers"]["Cache-Control"]["schema"]
+    for path, operation in ((p, o["get"]) for p, o in document["paths"].items()):
+        for status, response in operation["responses"].items():
+            assert "Cache-Control" in response["headers"], (path, status)
+    for path in ("/api/search?q=x", "/api/items/none", "/api/search?size=0", "/api/nope"):
+        Draft202012Validator(schema).validate(client.get(path).headers["Cache-Control"])
+
+
 def test_unreachable_elasticsearch_is_a_503_error_object(world: Settings) -> None:
     closed = replace(world, es_hosts=("http://127.0.0.1:9",), es_request_timeout=2.0)
     client = create_app(closed, {"TESTING": True}).test_client()

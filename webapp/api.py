@@ -36,7 +36,7 @@ from indexer.search_args import request_from_args, scope_of
 from webapp import api_models
 from webapp.api_models import ErrorCode
 from webapp.login import current_viewer
-from webapp.openapi import openapi_document
+from webapp.openapi import CACHE_CONTROL, openapi_document
 from webapp.services import services
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class ApiProblem(Exception):
 @blueprint.after_request
 def _private(response: Response) -> Response:
     # Answers depend on who asks (member-only listings): no shared cache may keep them.
-    response.headers.setdefault("Cache-Control", "private, no-store")
+    response.headers.setdefault("Cache-Control", CACHE_CONTROL)
     return response
 
 

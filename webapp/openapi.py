@@ -32,8 +32,14 @@ DESCRIPTION = (
     "Search the jobs, events and resources of your communities. Identity is the web session's "
     "cookie: the API sees what the search page shows the same person. Every error is a JSON "
     'object {"error": {"code": ..., "message": ...}}; any unknown path under /api answers 404 '
-    "with code not_found."
+    "with code not_found; a method an operation does not declare answers 405 (code "
+    "method_not_allowed) with an Allow header naming the methods it takes (the reusable response "
+    "MethodNotAllowed: OpenAPI has no place for the methods a path leaves out). Every answer "
+    "carries Cache-Control: private, no-store, since what it holds depends on who asks."
 )
+# What every API answer carries (webapp/api.py's `_private`), declared on every response.
+CACHE_CONTROL = "private, no-store"
+HEADERS = "#/components/headers/"
 
 
 def _parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -124,10 +130,12 @@ def _schemas() -> dict[str, Any]:
     return {name: _inlined(found[name], found, named) for name in sorted(named)}
 
 
-def _json(description: str, schema: str) -> dict[str, Any]:
+def _json(description: str, schema: str | dict[str, Any]) -> dict[str, Any]:
+    body = {"$ref": REF + schema} if isinstance(schema, str) else schema
     return {
         "description": description,
-        "content": {JSON: {"schema": {"$ref": REF + schema}}},
+        "headers": {"Cache-Control": {"$ref": HEADERS + "Cache-Control"}},
+        "content": {JSON: {"schema": body}},
     }
 
 
@@ -186,12 +194,7 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "operationId": "openapi",
                 "summary": "This document.",
-                "responses": {
-                    "200": {
-                        "description": "The OpenAPI document.",
-                        "content": {JSON: {"schema": {"type": "object"}}},
-                    }
-                },
+                "responses": {"200": _json("The OpenAPI document.", {"type": "object"})},
             }
         },
     }
@@ -207,5 +210,31 @@ def openapi_document() -> dict[str, Any]:
             "description": DESCRIPTION,
         },
         "paths": _paths(),
-        "components": {"schemas": _schemas()},
+        "components": {
+            "schemas": _schemas(),
+            "headers": _headers(),
+            "responses": {"MethodNotAllowed": _method_not_allowed()},
+        },
     }
+
+
+def _headers() -> dict[str, Any]:
+    return {
+        "Cache-Control": {
+            "description": "No shared cache may keep an answer: it depends on who asks.",
+            "required": True,
+            "schema": {"type": "string", "const": CACHE_CONTROL},
+        },
+        "Allow": {
+            "description": "The methods the path takes (RFC 9110), on a 405.",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[A-Z]+(, [A-Z]+)*$"},
+        },
+    }
+
+
+def _method_not_allowed() -> dict[str, Any]:
+    """The answer to any method an operation does not declare, on every /api path."""
+    response = _error("The path does not take this method (code method_not_allowed).")
+    response["headers"]["Allow"] = {"$ref": HEADERS + "Allow"}
+    return response
