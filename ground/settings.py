@@ -101,6 +101,9 @@ class Settings:
         "Key signing sessions, sign-up, reset and unsubscribe links; the same on every machine. "
         "Empty: a random key made once and kept in DATA_DIR/secret_key.",
         secret=True,
+    web_threads: int = _setting(
+        8, "Threads `mutual serve` and the demo answer requests with (waitress's worker threads)."
+    )
     )
     page_size: int = _setting(20, "Results per search page.")
     public_url: str = _setting(

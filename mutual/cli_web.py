@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
 from ground import exits
 from ground.settings import Settings, describe_settings
 
+if TYPE_CHECKING:
+    from mutual.demo import CrawlProgress
+
+DEV_HELP = "Use Flask's development server instead (for working on Mutual itself)."
+
 
 @click.command()
 @click.option("--host", help="Address to listen on (default: MUTUAL_WEB_HOST).")
 @click.option("--port", type=int, help="Port to listen on (default: MUTUAL_WEB_PORT).")
+@click.option("--dev", is_flag=True, help=DEV_HELP)
 @click.pass_obj
-def serve(settings: Settings, host: str | None, port: int | None) -> None:
-    """Serve the search page (development server; use gunicorn in production)."""
-    _serve(settings, host or settings.web_host, port or settings.web_port)
+def serve(settings: Settings, host: str | None, port: int | None, dev: bool) -> None:
+    """Serve the search page with a production WSGI server (waitress; MUTUAL_WEB_THREADS)."""
+    _serve(settings, host or settings.web_host, port or settings.web_port, dev)
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+def _serve(settings: Settings, host: str, port: int, dev: bool) -> None:
+    from mutual.web_server import serve_app
     from webapp import create_app
 
-    app = create_app(settings)
-    click.echo(f"Mutual is serving at http://{host}:{port}/  (Ctrl-C to stop)")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    serve_app(create_app(settings), settings, host, port, dev=dev)
 
 
 @click.command()
@@ -36,8 +44,9 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 )
 @click.option("--port", type=int, help="Port of the search page (default: MUTUAL_WEB_PORT).")
 @click.option("--no-serve", is_flag=True, help="Crawl and index, then exit without serving.")
+@click.option("--dev", is_flag=True, help=DEV_HELP)
 @click.pass_obj
-def demo(settings: Settings, site_port: int, port: int | None, no_serve: bool) -> None:
+def demo(settings: Settings, site_port: int, port: int | None, no_serve: bool, dev: bool) -> None:
     """A first look, offline: demo communities served locally, crawled, indexed and searchable.
 
     Uses its own catalog (DATA_DIR/demo) and index (INDEX_PREFIX-demo), rebuilt on every run.
@@ -45,13 +54,37 @@ def demo(settings: Settings, site_port: int, port: int | None, no_serve: bool) -
     from mutual.demo import demo_settings, run_demo
 
     settings = demo_settings(settings)
-    site, complete = run_demo(settings, site_port, click.echo)
+    with _crawl_bar() as progress:
+        site, complete = run_demo(settings, site_port, click.echo, progress)
     if not complete:
         raise click.exceptions.Exit(exits.PARTIAL)
     if no_serve:
         site.stop()
         return
-    _serve(settings, settings.web_host, port or settings.web_port)
+    _serve(settings, settings.web_host, port or settings.web_port, dev)
+
+
+@contextmanager
+def _crawl_bar() -> Iterator[CrawlProgress]:
+    """A progress bar (on stderr) for the demo's crawl: a failed source is printed, the others
+    only advance the bar, so a first look is a few lines."""
+    from rich.console import Console
+
+    from mutual.cli_pipeline import progress_bar
+
+    with progress_bar(Console(stderr=True)) as bar:
+
+        def start(total: int) -> Callable[[str], None]:
+            task = bar.add_task("crawling the demo communities", total=total)
+
+            def done(line: str) -> None:
+                if ": FAILED:" in line:
+                    bar.console.print(line, markup=False, highlight=False)
+                bar.advance(task)
+
+            return done
+
+        yield start
 
 
 @click.command("settings")

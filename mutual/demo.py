@@ -101,11 +101,19 @@ def reset_demo_index(client: Elasticsearch, names: IndexNames) -> None:
     client.indices.delete(index=names.pattern, ignore_unavailable=True, allow_no_indices=True)
 
 
+# Given how many sources the crawl fetches, what to call with each source's line as it is done.
+CrawlProgress = Callable[[int], Callable[[str], None]]
+
+
 def run_demo(
-    settings: Settings, site_port: int, echo: Callable[[str], None]
+    settings: Settings,
+    site_port: int,
+    echo: Callable[[str], None],
+    crawl_progress: CrawlProgress | None = None,
 ) -> tuple[LocalSite, bool]:
     """The demo's catalog made anew, its site started, crawled and indexed, saying each step
-    with `echo`; returns the running site and whether every source and item made it."""
+    with `echo` (and each source's line to `crawl_progress`'s callback, by default `echo`);
+    returns the running site and whether every source and item made it."""
     _fresh_catalog(settings)
     site = LocalSite(DEMO_DIR / "site", port=site_port)
     configure_demo_site(site)  # the member-only areas and login form of the demo's sources
@@ -116,7 +124,9 @@ def run_demo(
         count = load_demo_communities(session, base_url, credentials_key=settings.credentials_key)
         member, password = add_demo_member(session)
     echo(f"loaded {count} demo sources")
-    report = run_crawl(settings, select_sources(settings, include_not_due=True), echo)
+    sources = select_sources(settings, include_not_due=True)
+    on_source = crawl_progress(len(sources)) if crawl_progress else echo
+    report = run_crawl(settings, sources, on_source)
     echo(
         f"crawled: {report.items_new} items from {report.ok} sources ({report.failed} failed); "
         f"{report.items_merged} copies merged into an item another source posted"

@@ -52,8 +52,13 @@ install_python() {
     local stamp=.venv/.mutual-installed
     if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
         say "installing Python packages into .venv (a minute or two the first time)"
-        .venv/bin/pip install -q --upgrade pip
-        .venv/bin/pip install -q -e '.[dev]'
+        # Quiet unless it fails: pip's and setuptools' notices go to a log shown on failure.
+        local log=.venv/install.log
+        if ! { .venv/bin/pip install -q --upgrade pip && .venv/bin/pip install -q -e '.[dev]'; } \
+            >"$log" 2>&1; then
+            tail -n 40 "$log" >&2
+            say "pip failed; the whole log is in $log"; exit 1
+        fi
         touch "$stamp"
     fi
 }

@@ -89,6 +89,9 @@ def test_the_demo_reads_every_kind_of_source_and_finds_what_users_search_for(
     demo_run: Demo,
 ) -> None:
     demo = demo_run.settings
+    # A first look is a few lines (issue 24, point 5): the crawl is a progress bar on stderr.
+    said = demo_run.said.strip().splitlines()
+    assert len(said) <= 5 and not any(line.startswith("source #") for line in said), said
     sources = _json(demo, "source", "list")
     broken = [s for s in sources if s["health"] != "ok" or s["last_error"] or s["items"] < 1]
     assert broken == []
