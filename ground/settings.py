@@ -49,6 +49,11 @@ class Settings:
     database_url: str = _setting(
         "", "SQLAlchemy URL of the catalog. Empty: a SQLite file `mutual.db` in the data dir."
     )
+    catalog_retry_seconds: float = _setting(
+        30.0,
+        "Seconds a crawl or an alert pass waits for a catalog database that went away (a "
+        "restart) before it stops with exit code 7; what it reported as done is kept.",
+    )
     es_hosts: tuple[str, ...] = _setting(
         ("http://127.0.0.1:9200",), "Elasticsearch node URLs, comma-separated."
     )

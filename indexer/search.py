@@ -17,6 +17,7 @@ from indexer.query.access import Viewer, known_communities
 from indexer.query.matching import build_count
 from indexer.query.page import PageBodies, build_search
 from indexer.query.request import SearchRequest
+from indexer.query.text import can_relax
 from indexer.query_syntax import parse_query
 
 SUGGEST_BELOW = 3  # "did you mean" is offered when a search finds fewer hits than this
@@ -63,17 +64,22 @@ def _run(
 def search(
     client: Elasticsearch, names: IndexNames, request: SearchRequest, viewer: Viewer
 ) -> SearchResults:
+    """One page of a search. When no listing has every word of the box, the page shows those
+    with the most of them instead, and its request says `relaxed` (the page says so too)."""
     request = request.clamped()
     request = replace(request, communities=known_communities(request.communities, viewer))
     try:
-        body, counts = _run(client, names, build_search(request, viewer, datetime.now(UTC)))
-    except (NotFoundError, _NothingIndexed):
+        body, counts = _search_once(client, names, request, viewer)
+    except _NothingIndexed:
         return SearchResults(request, 0, (), 0, (), facets={})  # nothing indexed yet
-    except ApiError as exc:
-        raise search_failure(exc.meta.status, str(exc)) from exc
-    except TransportError as exc:
-        raise SearchUnavailable(f"search failed: {exc}") from exc
     total = int(body["hits"]["total"]["value"])
+    suggestion = _suggestion(client, names, request, viewer, body, total)
+    if total == 0 and not request.relaxed and can_relax(parse_query(request.text)):
+        loose = replace(request, relaxed=True)
+        loose_body, loose_counts = _search_once(client, names, loose, viewer)
+        if int(loose_body["hits"]["total"]["value"]):
+            request, body, counts = loose, loose_body, loose_counts
+            total = int(body["hits"]["total"]["value"])
     raw_hits = body["hits"]["hits"]
     facets = read_facets(counts.get("aggregations", {}), request)
     return SearchResults(
@@ -83,9 +89,23 @@ def search(
         took_ms=max(int(body.get("took", 0)), int(counts.get("took", 0))),
         community_counts=tuple((v.value, v.count) for v in facets.get("community", ())),
         facets=facets,
-        suggestion=_suggestion(client, names, request, viewer, body, total),
+        suggestion=suggestion,
         next_cursor=_next_cursor(request, body, raw_hits),
     )
+
+
+def _search_once(
+    client: Elasticsearch, names: IndexNames, request: SearchRequest, viewer: Viewer
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The hits and facet counts of `request`, Elasticsearch's failures in Mutual's words."""
+    try:
+        return _run(client, names, build_search(request, viewer, datetime.now(UTC)))
+    except NotFoundError as exc:
+        raise _NothingIndexed from exc
+    except ApiError as exc:
+        raise search_failure(exc.meta.status, str(exc)) from exc
+    except TransportError as exc:
+        raise SearchUnavailable(f"search failed: {exc}") from exc
 
 
 def _next_cursor(

@@ -186,6 +186,7 @@ def results_answer(results: SearchResults) -> api_models.SearchResults:
         hits=[hit_answer(hit) for hit in results.hits],
         facets={name: list(values) for name, values in results.facets.items()},
         suggestion=results.suggestion,
+        relaxed=results.request.relaxed,
         after=results.next_cursor.encode() if results.next_cursor else None,
         took_ms=results.took_ms,
     )

@@ -56,6 +56,13 @@ class SearchResults:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     suggestion: str
+    relaxed: Annotated[
+        bool,
+        Field(
+            description="True when no listing has every word of `q`: the hits are those with "
+            "the most of them."
+        ),
+    ]
     after: Annotated[str | None, Field(description="The next page's cursor, if any.")]
     took_ms: int
 

@@ -41,7 +41,8 @@ def prepare(request: SearchRequest, viewer: Viewer, clock: str = NODE_CLOCK) -> 
     parsed = replace(parsed, communities=known_communities(parsed.communities, viewer))
     filters = [*access_filters(viewer), *box_filters(parsed)]
     picked = facet_filters(request, clock)
-    return Prepared(request, parsed, picked, text_query(parsed), filters, clock)
+    text = text_query(parsed, relaxed=request.relaxed)
+    return Prepared(request, parsed, picked, text, filters, clock)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,9 @@ class SearchRequest:
     sort: str = "relevance"  # relevance, newest or event_date
     search_after: tuple[Any, ...] = ()  # the previous page's cursor (with pit_id)
     pit_id: str = ""
+    # The box's words matched loosely (any of them, the most first): set by the search itself
+    # when all of them together found nothing, never by what a user sends.
+    relaxed: bool = False
 
     def clamped(self) -> SearchRequest:
         """The request with every value inside its limits; unknown choices dropped."""

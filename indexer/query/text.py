@@ -30,11 +30,27 @@ MAX_WORDS = 64
 FUZZY_KEYS = ("fuzziness", "prefix_length", "max_expansions")
 
 
+# Words that name a kind of listing: "networking events" asks for events about networking,
+# whether or not their text says "event".
+KIND_WORDS = {
+    **dict.fromkeys(("event", "events"), "event"),
+    **dict.fromkeys(("job", "jobs"), "job"),
+    **dict.fromkeys(("resource", "resources"), "resource"),
+}
+KIND_WORD_BOOST = 1.5
+# A relaxed search (no listing has every word) asks for this many of them at least.
+RELAXED_MINIMUM = 1
+
+
 def _word_clause(word: str) -> dict[str, Any]:
-    """One typed word: as spelt in any field, or within a typo or two in the text fields."""
-    exact = {
+    """One typed word: as spelt in any field, or within a typo or two in the text fields; a
+    word naming a kind of listing is also matched by the listings of that kind."""
+    exact: dict[str, Any] = {
         "multi_match": {"query": word, "fields": list(EXACT_FIELDS), "zero_terms_query": "all"}
     }
+    kind = KIND_WORDS.get(word.lower())
+    if kind:
+        exact = {"dis_max": {"queries": [exact, _kind_clause(kind)]}}
     fuzzy = {
         "multi_match": {
             "query": word,
@@ -46,6 +62,10 @@ def _word_clause(word: str) -> dict[str, Any]:
         }
     }
     return {"dis_max": {"queries": [exact, fuzzy]}}
+
+
+def _kind_clause(kind: str) -> dict[str, Any]:
+    return {"constant_score": {"filter": {"term": {"kind": kind}}, "boost": KIND_WORD_BOOST}}
 
 
 def _phrase_clause(phrase: str) -> dict[str, Any]:
@@ -126,15 +146,33 @@ def _excluded_clauses(parsed: ParsedQuery) -> list[dict[str, Any]]:
     return clauses
 
 
-def text_query(parsed: ParsedQuery) -> dict[str, Any]:
-    """The scored part of a search: what the box asks for, without filters or recency."""
-    must = [*_required_clauses(parsed), *_field_clauses(parsed)]
+def can_relax(parsed: ParsedQuery) -> bool:
+    """Whether the box asks for two words (or groups) or more, so that fewer can be asked."""
+    return len(_required_clauses(parsed)) > 1
+
+
+def text_query(parsed: ParsedQuery, relaxed: bool = False) -> dict[str, Any]:
+    """The scored part of a search: what the box asks for, without filters or recency.
+
+    `relaxed`: any of the typed words rather than all, as Typesense's drop_tokens_threshold and
+    Meilisearch's matchingStrategy do when all of them find nothing; a listing scores by the
+    words it has, so those with the most come first. Fields (`title:`, `org:`) and exclusions
+    still hold.
+    """
+    required = _required_clauses(parsed)
+    loose = relaxed and len(required) > 1
+    must = [*([] if loose else required), *_field_clauses(parsed)]
     must_not = _excluded_clauses(parsed)
-    if not must and not must_not:
+    if not must and not must_not and not loose:
         return {"match_all": {}}
     query: dict[str, Any] = {"must": must or [{"match_all": {}}], "must_not": must_not}
+    should: list[dict[str, Any]] = list(required) if loose else []
     free_text = parsed.free_text
     if free_text:
         # An exact phrase in the title outranks the same words scattered through a body.
-        query["should"] = [{"match_phrase": {"title.exact": {"query": free_text, "boost": 3}}}]
+        should.append({"match_phrase": {"title.exact": {"query": free_text, "boost": 3}}})
+    if should:
+        query["should"] = should
+    if loose:
+        query["minimum_should_match"] = RELAXED_MINIMUM
     return {"bool": query}
