@@ -11,9 +11,10 @@ dropped, never sent.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from elasticsearch import Elasticsearch
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,11 +24,12 @@ from alerts.mail import MailFailed, MailNotConfigured, send
 from alerts.matching import match_saved_searches, visible_hits
 from alerts.outbox import delivery_matches, due_deliveries, plan_deliveries, record_failure
 from alerts.webhooks import WebhookCall, WebhookFailed, post_webhook
-from catalog.db import make_engine, require_schema, session_factory, transaction
+from catalog.db import make_engine, require_schema, session_factory
 from catalog.locks import held
 from catalog.models.accounts import User
 from catalog.models.base import utcnow
 from catalog.models.saved_searches import AlertDelivery, SavedSearch
+from catalog.outages import retrying
 from catalog.saved_searches import active_saved_searches
 from ground.secret_key import SecretKeyUnreadable
 from ground.settings import Settings
@@ -39,6 +41,7 @@ from indexer.viewers import viewer_for
 # Tests only: exit at once after the mail server accepted a message, before it is recorded.
 CRASH_AFTER_SEND_ENV = "MUTUAL_TEST_EXIT_AFTER_SEND"
 CRASH_EXIT_CODE = 70
+T = TypeVar("T")
 SEND_ERRORS = (MailFailed, MailNotConfigured, SecretKeyUnreadable, WebhookFailed)
 
 
@@ -87,24 +90,35 @@ def run_alerts(settings: Settings, now: datetime | None = None) -> AlertsReport:
     return report
 
 
+def _in_transaction(context: _Context, work: Callable[[Session], T]) -> T:
+    """`work` in one transaction, waited out through a restart of the catalog's database (a
+    delivery the mail server took must be recorded as sent, or the next pass sends it again)."""
+    return retrying(context.sessions, work, context.settings.catalog_retry_seconds)
+
+
 def _match(context: _Context) -> AlertsReport:
     overlap = timedelta(seconds=context.settings.alerts_overlap_seconds)
-    with transaction(context.sessions) as session:
-        found = match_saved_searches(context.client, context.names, session, context.now, overlap)
+    found = _in_transaction(
+        context,
+        lambda s: match_saved_searches(context.client, context.names, s, context.now, overlap),
+    )
     report = AlertsReport(searches=found.searches, new_matches=found.new_matches)
     report.failures.extend(f"saved search #{i}: {error}" for i, error in found.failures.items())
     return report
 
 
 def _plan(context: _Context) -> None:
-    with transaction(context.sessions) as session:
+    def plan(session: Session) -> None:
         for saved in active_saved_searches(session):
             plan_deliveries(session, saved, context.now)
 
+    _in_transaction(context, plan)
+
 
 def _deliver_all(context: _Context, report: AlertsReport) -> None:
-    with transaction(context.sessions) as session:
-        due = [(d.id, d.channel) for d in due_deliveries(session, context.now)]
+    due = _in_transaction(
+        context, lambda s: [(d.id, d.channel) for d in due_deliveries(s, context.now)]
+    )
     for delivery_id, channel in due:
         outcome = deliver(context, delivery_id)
         if outcome == "sent":
@@ -146,27 +160,26 @@ def _prepare(context: _Context, session: Session, delivery_id: int) -> _Prepared
 
 def deliver(context: _Context, delivery_id: int) -> str:
     """Send one delivery: "sent", "dropped", "held" (paused) or "failed: why"."""
-    with transaction(context.sessions) as session:
-        prepared = _prepare(context, session, delivery_id)
+    prepared = _in_transaction(context, lambda s: _prepare(context, s, delivery_id))
     if isinstance(prepared, str):
         return prepared
     try:
         _send(context, prepared)
     except SEND_ERRORS as exc:
-        with transaction(context.sessions) as session:
-            _failed(context, session, delivery_id, str(exc))
-        return f"failed: {exc}"
+        error = str(exc)
+        _in_transaction(context, lambda s: _failed(context, s, delivery_id, error))
+        return f"failed: {error}"
     if os.environ.get(CRASH_AFTER_SEND_ENV):
         os._exit(CRASH_EXIT_CODE)
-    with transaction(context.sessions) as session:
-        delivery = session.get(AlertDelivery, delivery_id)
-        if delivery is not None:
-            delivery.status, delivery.sent_at, delivery.attempts = (
-                "sent",
-                utcnow(),
-                delivery.attempts + 1,
-            )
+    _in_transaction(context, lambda s: _sent(s, delivery_id))
     return "sent"
+
+
+def _sent(session: Session, delivery_id: int) -> None:
+    delivery = session.get(AlertDelivery, delivery_id)
+    if delivery is not None:
+        delivery.status, delivery.sent_at = "sent", utcnow()
+        delivery.attempts += 1
 
 
 def _failed(context: _Context, session: Session, delivery_id: int, error: str) -> None:

@@ -27,7 +27,9 @@ def make_engine(url: str) -> Engine:
     """An engine for the catalog; SQLite files get their folder, WAL and a busy timeout."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+    # A pooled connection is checked before use, so one left dead by a database restart that
+    # is over is replaced instead of failing the next statement.
+    engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

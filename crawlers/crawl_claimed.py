@@ -15,6 +15,7 @@ from dataclasses import asdict
 
 from catalog.claims import claimed_sources
 from catalog.db import make_engine, require_schema, session_factory, transaction
+from catalog.outages import CatalogUnavailable
 from crawlers.run import CrawlReport, run_crawl
 from ground.json_logs import log_json_to_stderr
 from ground.settings import Settings, load_settings
@@ -39,7 +40,11 @@ def main(argv: list[str]) -> int:
         print("usage: python -m crawlers.crawl_claimed HOLDER", file=sys.stderr)
         return 2
     log_json_to_stderr(logging.getLogger(), logging.WARNING)
-    report = crawl_claimed(load_settings(), argv[0])
+    try:
+        report = crawl_claimed(load_settings(), argv[0])
+    except CatalogUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     print(json.dumps(asdict(report)), flush=True)
     return 0
 

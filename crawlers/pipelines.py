@@ -8,11 +8,13 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.orm import Session
 
 from catalog.db import make_engine, session_factory, transaction
 from catalog.fetch_history import FAILED, NOT_MODIFIED, OK, ItemCounts, record_attempt
 from catalog.items import count_unchanged_listing, expire_items, store_items
+from catalog.outages import CatalogUnavailable, catalog_failure, patiently
 from catalog.sources import Backoff, get_source, record_fetch_failure, record_fetch_success
 from crawlers.enrich import enrich
 from crawlers.outcomes import SourceFailed, SourceFetched
@@ -20,6 +22,7 @@ from ground.settings import Settings
 
 log = logging.getLogger(__name__)
 ProgressCallback = Callable[[str], None]
+CATALOG_FAILURE_STAT = "mutual/catalog_failure"
 
 
 class CatalogPipeline:
@@ -30,6 +33,8 @@ class CatalogPipeline:
         self.progress = progress or (lambda line: None)
         self.stats = crawler.stats
         self.crawler = crawler
+        self.patience = settings.catalog_retry_seconds
+        self.failure: CatalogUnavailable | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CatalogPipeline:
@@ -41,6 +46,9 @@ class CatalogPipeline:
         # A crawl asked to stop (SIGTERM, Ctrl-C: the crawler is no longer "crawling") leaves
         # the sources it did not reach unrecorded, still due: they were not tried, so they must
         # not back off as failures (the worker releases its claims on them).
+        if self.failure is not None:  # the catalog is gone: nothing more can be written
+            self.engine.dispose()
+            return
         stopped = not self.crawler.crawling
         for source_id in [] if stopped else _unreported(spider or self.crawler.spider):
             # Every request of a source ends in a callback or errback, so this should not
@@ -51,11 +59,26 @@ class CatalogPipeline:
         self.engine.dispose()
 
     def process_item(self, outcome: Any, spider: Spider | None = None) -> Any:
-        if isinstance(outcome, SourceFetched):
-            self._store_fetched(outcome)
-        elif isinstance(outcome, SourceFailed):
-            self._store_failed(outcome)
+        if self.failure is not None:
+            return outcome  # not stored: the source stays due, the next crawl fetches it
+        try:
+            if isinstance(outcome, SourceFetched):
+                patiently(lambda: self._store_fetched(outcome), self.patience)
+            elif isinstance(outcome, SourceFailed):
+                patiently(lambda: self._store_failed(outcome), self.patience)
+        except Exception as exc:
+            failure = catalog_failure(exc)
+            if failure is None:
+                raise
+            self._stop(failure)
         return outcome
+
+    def _stop(self, failure: CatalogUnavailable) -> None:
+        """The catalog went away for good or its disk is full: stop the crawl, say why once."""
+        self.failure = failure
+        if self.stats is not None:
+            self.stats.set_value(CATALOG_FAILURE_STAT, str(failure))
+        deferred_from_coro(self.crawler.stop_async())
 
     def _store_fetched(self, outcome: SourceFetched) -> None:
         with transaction(self.sessions) as session:

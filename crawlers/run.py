@@ -10,8 +10,9 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
+from catalog.outages import CatalogUnavailable
 from catalog.sources import SourceRef
-from crawlers.pipelines import ProgressCallback
+from crawlers.pipelines import CATALOG_FAILURE_STAT, ProgressCallback
 from crawlers.scrapy_settings import scrapy_settings
 from crawlers.spiders.sources_spider import SourcesSpider
 from ground.settings import Settings
@@ -50,13 +51,18 @@ def signal_handlers_restored() -> Iterator[None]:
 def run_crawl(
     settings: Settings, sources: list[SourceRef], progress: ProgressCallback | None = None
 ) -> CrawlReport:
-    """Fetch `sources` once. Starts a Twisted reactor: call at most once per process."""
+    """Fetch `sources` once. Starts a Twisted reactor: call at most once per process.
+
+    Raises CatalogUnavailable when the catalog went away for good or its disk filled up: the
+    crawl stopped there, and the sources it had not stored stay due."""
     process = CrawlerProcess(scrapy_settings(settings, progress))
     crawler = process.create_crawler(SourcesSpider)
     process.crawl(crawler, sources=sources)
     with signal_handlers_restored():
         process.start()
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
+    if CATALOG_FAILURE_STAT in stats:
+        raise CatalogUnavailable(stats[CATALOG_FAILURE_STAT])
     return CrawlReport(
         sources=len(sources),
         ok=stats.get("mutual/sources_ok", 0),

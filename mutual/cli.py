@@ -29,10 +29,23 @@ class MutualGroup(click.Group):
         try:
             return super().invoke(ctx)
         except MutualError as exc:
-            click.secho(f"error: {exc}", fg="red", err=True)
-            if exc.exit_code == exits.SEARCH_UNAVAILABLE:
-                click.echo("Is Elasticsearch running? (scripts/elasticsearch.sh status)", err=True)
-            ctx.exit(exc.exit_code)
+            _explain(ctx, exc)
+        except Exception as exc:
+            # The catalog's database went away or its disk is full: one line, exit code 7.
+            from catalog.outages import catalog_failure  # noqa: PLC0415 - SQLAlchemy loads only here
+
+            failure = catalog_failure(exc)
+            if failure is None:
+                raise
+            _explain(ctx, failure)
+        return None
+
+
+def _explain(ctx: click.Context, exc: MutualError) -> None:
+    click.secho(f"error: {exc}", fg="red", err=True)
+    if exc.exit_code == exits.SEARCH_UNAVAILABLE:
+        click.echo("Is Elasticsearch running? (scripts/elasticsearch.sh status)", err=True)
+    ctx.exit(exc.exit_code)
 
 
 @click.group(cls=MutualGroup)
