@@ -101,16 +101,22 @@ class Settings:
     )
     web_host: str = _setting("127.0.0.1", "Address `mutual serve` listens on.")
     web_port: int = _setting(8000, "Port `mutual serve` listens on.")
+    web_threads: int = _setting(
+        8, "Threads `mutual serve` and the demo answer requests with (waitress's worker threads)."
+    )
     secret_key: str = _setting(
         "",
         "Key signing sessions, sign-up, reset and unsubscribe links; the same on every machine. "
         "Empty: a random key made once and kept in DATA_DIR/secret_key.",
         secret=True,
-    web_threads: int = _setting(
-        8, "Threads `mutual serve` and the demo answer requests with (waitress's worker threads)."
-    )
     )
     page_size: int = _setting(20, "Results per search page.")
+    metrics_token: str = _setting(
+        "",
+        "Bearer token a Prometheus scraper sends to read /metrics (`Authorization: Bearer ...`). "
+        "Empty: /metrics answers the signed-in operator only; to anyone else it is not there.",
+        secret=True,
+    )
     public_url: str = _setting(
         "http://127.0.0.1:8000",
         "The address people reach the web app at, for links in e-mails. When it starts with "

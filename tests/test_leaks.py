@@ -179,7 +179,7 @@ PATHS: tuple[Row, ...] = (
     Row("/items/<item_id>", "/items/{shca_item}", _shows({"shca_item": IN_SHCA}), IN_SHCA),
     Row("/items/<item_id>.ics", "/items/{circle_item}.ics", ok=frozenset()),  # a job: no calendar
     Row("/items/<item_id>.ics", "/items/{shca_item}.ics", ok=frozenset()),
-    Row("/metrics", "/metrics"),
+    Row("/metrics", "/metrics", ok=OPERATOR),  # its counts take in member-only things
     operator_page(
         "/operator", "/operator", circle=OPERATOR, circle_source=OPERATOR, shca_source=OPERATOR
     ),

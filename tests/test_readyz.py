@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 from flask.testing import FlaskClient
 
+from catalog.accounts import add_user
 from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction
 from catalog.sources import add_source
@@ -17,13 +18,16 @@ from ground.settings import Settings
 from indexer.client import make_client
 from indexer.sync import sync_index
 from tests.helpers import make_catalog_items
+from tests.web import PASSWORD, sign_in
 from webapp import create_app
 
 CLOSED_PORT = "http://127.0.0.1:9"
+TOKEN = "scrape-token-for-tests"
+SCRAPER = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def _client(settings: Settings) -> FlaskClient:
-    return create_app(settings, {"TESTING": True}).test_client()
+    return create_app(replace(settings, metrics_token=TOKEN), {"TESTING": True}).test_client()
 
 
 def test_readyz_is_200_when_catalog_and_elasticsearch_answer(catalog: Settings) -> None:
@@ -71,7 +75,7 @@ def test_metrics_expose_requests_sources_and_sync_lag(catalog: Settings) -> None
     client = _client(catalog)
     client.get("/healthz")
     client.get("/no-such-page")
-    before = client.get("/metrics")
+    before = client.get("/metrics", headers=SCRAPER)
     assert before.status_code == 200
     assert before.content_type.startswith("text/plain; version=")
     text = before.get_data(as_text=True)
@@ -93,14 +97,34 @@ def test_metrics_expose_requests_sources_and_sync_lag(catalog: Settings) -> None
     engine = make_engine(catalog.resolved_database_url)
     sync_index(make_client(catalog), session_factory(engine), catalog)
     engine.dispose()
-    after = client.get("/metrics").get_data(as_text=True)
+    after = client.get("/metrics", headers=SCRAPER).get_data(as_text=True)
     assert "mutual_index_sync_lag 0.0" in after
     assert "mutual_index_documents 3.0" in after
     assert 'mutual_up{component="elasticsearch"} 1.0' in after
 
 
+def test_metrics_answer_the_scraper_and_the_operator_and_nobody_else(catalog: Settings) -> None:
+    """The counts take in member-only sources and items: /metrics is not there for others."""
+    _add_source_and_items(catalog)
+    client = _client(catalog)
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}):
+        refused = client.get("/metrics", headers=headers)
+        assert refused.status_code == 404, headers
+        assert "mutual_sources" not in refused.get_data(as_text=True)
+    scraped = client.get("/metrics", headers=SCRAPER)
+    assert scraped.status_code == 200 and scraped.headers["Cache-Control"] == "private, no-store"
+    without_token = create_app(catalog, {"TESTING": True}).test_client()
+    assert without_token.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 404
+    engine = make_engine(catalog.resolved_database_url)
+    with transaction(session_factory(engine)) as session:
+        add_user(session, "operator@example.org", PASSWORD, admin=True)
+    engine.dispose()
+    assert sign_in(without_token, "operator@example.org").status_code == 302
+    assert "mutual_sources" in without_token.get("/metrics").get_data(as_text=True)
+
+
 def test_metrics_still_answer_when_elasticsearch_is_down(catalog: Settings) -> None:
-    text = _client(replace(catalog, es_hosts=(CLOSED_PORT,))).get("/metrics").get_data(as_text=True)
+    text = _client(replace(catalog, es_hosts=(CLOSED_PORT,))).get("/metrics", headers=SCRAPER).get_data(as_text=True)
     assert 'mutual_up{component="elasticsearch"} 0.0' in text
     assert "mutual_index_documents" not in text
     assert "mutual_index_sync_lag 0.0" in text

@@ -8,11 +8,12 @@ are per process); the catalog and index gauges are the same whichever answers.
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Iterator
 
 from elasticsearch import ApiError, TransportError
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, abort, current_app, g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -28,7 +29,8 @@ from sqlalchemy.orm import Session
 from catalog.changes import pending_changes
 from catalog.claims import count_claimed, count_due
 from catalog.sources import count_sources_by_health
-from webapp.services import Services
+from webapp.login import signed_in_user
+from webapp.services import Services, services
 
 blueprint = Blueprint("metrics", __name__)
 SCRAPE_TIMEOUT = 5.0
@@ -82,7 +84,22 @@ def _observe(response: Response) -> Response:
 
 @blueprint.get("/metrics")
 def metrics() -> Response:
-    return Response(generate_latest(_metrics().registry), mimetype=CONTENT_TYPE_LATEST)
+    """The figures, to a scraper with MUTUAL_METRICS_TOKEN or the operator; anyone else gets
+    404, as for a missing page: the counts take in member-only sources and items."""
+    if not _may_read_metrics():
+        abort(404)
+    answer = Response(generate_latest(_metrics().registry), mimetype=CONTENT_TYPE_LATEST)
+    answer.headers["Cache-Control"] = "private, no-store"
+    return answer
+
+
+def _may_read_metrics() -> bool:
+    token = services().settings.metrics_token
+    given = request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return True
+    user = signed_in_user()
+    return user is not None and user.is_admin
 
 
 class CatalogCollector(Collector):
