@@ -51,8 +51,17 @@ def send(settings: Settings, message: EmailMessage, timeout: float = 30.0) -> No
             _deliver(settings, smtp, message)
     except (OSError, smtplib.SMTPException) as exc:
         raise MailFailed(
-            f"could not send mail through {settings.smtp_host}:{settings.smtp_port}: {exc}"
+            f"could not send mail through {settings.smtp_host}:{settings.smtp_port}: {_reason(exc)}"
         ) from exc
+
+
+def _reason(exc: OSError | smtplib.SMTPException) -> str:
+    """Why, in words: the server's own answer when it gave one, not a tuple of bytes."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        said = exc.smtp_error
+        text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
+        return f"the server answered {exc.smtp_code} {' '.join(text.split())}"
+    return str(exc) or type(exc).__name__
 
 
 def _deliver(settings: Settings, smtp: smtplib.SMTP, message: EmailMessage) -> None:

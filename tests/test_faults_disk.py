@@ -28,7 +28,7 @@ from tests.helpers import REPO, run_mutual, settings_env
 from tests.web import free_port
 
 SOURCES, ITEMS = 10, 20
-FREE_KB = 160  # room for a few sources' items, not for all of them
+FREE_KB = 400  # room for a few sources' items, not for all of them
 
 SQLITE_SCRIPT = """
 set -u

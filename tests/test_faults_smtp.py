@@ -49,6 +49,7 @@ def test_a_mail_server_refusing_mid_digest_loses_and_doubles_nothing(
         failed = [line for line in first.stderr.splitlines() if line.startswith("failed:")]
         assert len(failed) == len(SEARCHES) - ACCEPTED_FIRST, first.stderr
         assert all("could not send mail through 127.0.0.1" in line for line in failed)
+        assert all(f"the server answered {refusal}" in line for line in failed), failed
         assert f"{ACCEPTED_FIRST} e-mails sent" in first.stdout
         assert len(mailbox.messages) == ACCEPTED_FIRST
 
