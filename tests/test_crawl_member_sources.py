@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import shutil
 from dataclasses import replace
+from pathlib import Path
 
+import pytest
 from elasticsearch import Elasticsearch
 from sqlalchemy import select
 
@@ -102,6 +104,39 @@ def test_credentials_never_follow_a_redirect_to_another_host(
     assert followed[0].headers["Host"].startswith("localhost")
     assert "Authorization" not in followed[0].headers
     assert "HTTP 401" in _source_row(settings, 1)["last_error"]
+
+
+@pytest.mark.parametrize("kind", ["basic", "bearer", "cookie", "form"])
+def test_credentials_never_follow_a_redirect_to_another_port(
+    catalog: Settings, site: LocalSite, tmp_path: Path, kind: str
+) -> None:
+    # Cookies are not bound to a port (RFC 6265) and a header is not bound to anything: the
+    # same host on another port may be anyone's server, so neither may follow a redirect there.
+    settings = replace(catalog, credentials_key="test-key-" + "x" * 30)
+    _gate_member_areas(site)
+    other = LocalSite(tmp_path / "other")
+    shutil.copytree(site.root, other.root)
+    other.start()
+    try:
+        site.redirects[f"/m-{kind}/moved.rss"] = f"{other.base_url}/m-{kind}/jobs.rss"
+        run_mutual(settings, "community", "add", "Healthcare Accountants", "--slug", "shca")
+        password = "correct horse battery"
+        secret = {"basic": password, "form": password, "bearer": "tok-7f3a9c"}.get(kind)
+        login = ("--login-url", f"{site.base_url}/portal/login") if kind == "form" else ()
+        name = ("--username", "treasurer") if kind in ("basic", "form") else ()
+        url = f"{site.base_url}/m-{kind}/moved.rss"
+        _add_with_secret(
+            settings, url, secret or MEMBER_SECRETS[kind], "--auth", kind, *name, *login
+        )
+        run_mutual(settings, "crawl", check=False)
+        assert site.requests_for(f"/m-{kind}/moved.rss"), _source_row(settings, 1)["last_error"]
+        followed = other.requests_for(f"/m-{kind}/jobs.rss")
+        assert followed, _source_row(settings, 1)["last_error"]
+        sent = followed[0].headers
+        assert "Authorization" not in sent, sent
+        assert "5e8d1c" not in str(sent) and "91ab0e" not in str(sent), sent  # the cookies
+    finally:
+        other.stop()
 
 
 def test_a_wrong_password_is_reported_on_the_source(catalog: Settings, site: LocalSite) -> None:

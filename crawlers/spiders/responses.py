@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -23,6 +24,10 @@ def describe_failure(failure: Failure) -> tuple[str, int | None, int | None]:
         asked = f"; server asks to retry after {wait} s" if wait is not None else ""
         url = without_query(request.url)
         return f"HTTP {response.status} from {url}{asked}", response.status, wait
+    if isinstance(failure.value, DownloadCancelledError) and not str(failure.value):
+        # Scrapy cancels a body that grows past DOWNLOAD_MAXSIZE without saying so (it only
+        # logs it); a length announced too large comes with its own message instead.
+        return "download cancelled: the body grew larger than download max size", None, None
     return f"{type(failure.value).__name__}: {failure.value}", None, None
 
 
