@@ -44,7 +44,13 @@ def parse_body(
     if source.kind == "jobboard":
         return job_board.parse(url, body, now=now)
     if source.kind == "structured":
-        return structured.parse(url, body, now=now)
+        return structured.parse(
+            url,
+            body,
+            now=now,
+            horizon_days=settings.calendar_horizon_days,
+            max_occurrences=settings.calendar_max_occurrences,
+        )
     if source.kind == "resource":
         return resources.parse(url, body, now=now)
     raise ValueError(f"source kind {source.kind!r} is not read from a single body")

@@ -76,7 +76,7 @@ def read_event(node: dict[str, Any], context: Context) -> tuple[ParsedItem, str]
 
 def _event_facts(node: dict[str, Any]) -> dict[str, Any]:
     """Start and end in UTC, the named time zone, status and attendance mode."""
-    zone = _zone(node)
+    zone = event_zone(node)
     facts: dict[str, Any] = {}
     start, all_day = instant(node.get("startDate"), zone)
     end, end_is_date = instant(node.get("endDate"), zone)
@@ -114,7 +114,7 @@ def _event_place(
     return facts, venue, location or venue, dict(parts)
 
 
-def _zone(node: dict[str, Any]) -> ZoneInfo | None:
+def event_zone(node: dict[str, Any]) -> ZoneInfo | None:
     """The IANA time zone the publisher names (Schedule.scheduleTimezone), if it is a real one."""
     schedule = node.get("eventSchedule")
     schedule = schedule[0] if isinstance(schedule, list) and schedule else schedule

@@ -13,6 +13,8 @@ class Context:
     page_url: str
     ids: Mapping[str, dict[str, Any]]  # objects by @id, to follow {"@id": ...} references
     now: datetime
+    horizon_days: int = 180  # how far ahead a repeating eventSchedule is expanded
+    max_occurrences: int = 200  # most occurrences taken from one page's schedules
 
 
 def objects_by_id(nodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""A page's schema.org objects, outermost first, from all its syntaxes; its title and next link.
+"""A page's schema.org objects, outermost first, from JSON-LD, microdata and RDFa; title, next link.
 
 Every walk over the data is bounded, so a hostile page cannot make the parser run away.
 """
@@ -17,6 +17,7 @@ from w3lib.encoding import html_to_unicode
 from crawlers.normalise import MAX_TITLE, absolute_http_url, clean_text
 from crawlers.schema_org.jsonld import read_jsonld
 from crawlers.schema_org.microdata import read_microdata
+from crawlers.schema_org.rdfa import read_rdfa
 
 MAX_NODES = 5_000  # schema.org objects visited per page
 MAX_DEPTH = 20  # nesting followed (@graph in @graph, ItemList > ListItem > item ...)
@@ -39,22 +40,28 @@ class Page:
 
 
 def read_page(url: str, body: bytes) -> Page:
-    tree = _parse_tree(body)
+    html = _decoded(body)
+    tree = _parse_tree(html)
     if tree is None:
         return Page([], [])
     warnings: list[str] = []
     data = read_jsonld(tree, warnings) + read_microdata(tree, url, warnings)
+    data += read_rdfa(html, url, warnings)  # its own tree: pyRdfa reads a DOM-like one
     title = clean_text(" ".join(tree.xpath("//title[1]//text()")), MAX_TITLE)
     return Page(list(_walk(data)), warnings, title, _next_url(tree, url))
 
 
-def _parse_tree(body: bytes) -> Any:
-    """The page's element tree, decoded by its declared charset, or None if nothing to read."""
+def _decoded(body: bytes) -> bytes:
+    """The page as UTF-8, decoded by its declared charset, without raw control characters."""
     _, text = html_to_unicode(None, body)
     # Control characters break lxml and JSON alike; they are never meaningful in a page.
-    text = _RAW_CONTROL.sub("", text)
+    return _RAW_CONTROL.sub("", text).encode("utf-8")
+
+
+def _parse_tree(html: bytes) -> Any:
+    """The page's element tree, or None if there is nothing to read."""
     try:
-        return parse_html(text.encode("utf-8"), "UTF-8")
+        return parse_html(html, "UTF-8")
     except Exception:  # lxml raises its own ParserError for an empty document
         return None
 
