@@ -19,7 +19,8 @@ def alerts_run(settings: Settings) -> None:
     """One pass: match saved searches on newly indexed items, then send what is due.
 
     The worker calls the same function after each index sync. Exit code 3 when some searches
-    or deliveries failed (failed deliveries are retried with backoff on later runs).
+    or deliveries failed (failed deliveries are retried with backoff on later runs), 7 when
+    the catalog's database stayed down longer than MUTUAL_CATALOG_RETRY_SECONDS.
     """
     from alerts.run import run_alerts
 

@@ -56,7 +56,8 @@ def progress_bar(console: Console) -> Progress:
 def crawl(settings: Settings, include_not_due: bool, source_ids: tuple[int, ...]) -> None:
     """Fetch due sources and write their items to the catalog.
 
-    Exit code 3 when some sources failed (see `mutual source list`).
+    Exit code 3 when some sources failed (see `mutual source list`), 7 when the catalog's
+    database stayed down or its disk is full (the sources not stored stay due).
     """
     from rich.console import Console
 

@@ -126,6 +126,7 @@ class Running:
     process: subprocess.Popen[str]
     lines: list[str] = field(default_factory=list)
     stdout: str = ""
+    reader: threading.Thread | None = None
 
     def acknowledged(self) -> dict[int, int]:
         """Source id -> items, for every source the command said it stored."""
@@ -143,10 +144,9 @@ class Running:
         """Exit code and all of stderr, once it has ended."""
         self.stdout = self.process.stdout.read() if self.process.stdout else ""
         code = self.process.wait(timeout=seconds)
-        self.reader.join(timeout=10)
+        if self.reader is not None:
+            self.reader.join(timeout=10)
         return code, "".join(self.lines)
-
-    reader: threading.Thread = field(default_factory=threading.Thread)
 
 
 def start_mutual(settings: Settings, *args: str, env: dict[str, str] | None = None) -> Running:
