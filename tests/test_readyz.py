@@ -124,7 +124,11 @@ def test_metrics_answer_the_scraper_and_the_operator_and_nobody_else(catalog: Se
 
 
 def test_metrics_still_answer_when_elasticsearch_is_down(catalog: Settings) -> None:
-    text = _client(replace(catalog, es_hosts=(CLOSED_PORT,))).get("/metrics", headers=SCRAPER).get_data(as_text=True)
+    text = (
+        _client(replace(catalog, es_hosts=(CLOSED_PORT,)))
+        .get("/metrics", headers=SCRAPER)
+        .get_data(as_text=True)
+    )
     assert 'mutual_up{component="elasticsearch"} 0.0' in text
     assert "mutual_index_documents" not in text
     assert "mutual_index_sync_lag 0.0" in text
