@@ -44,22 +44,27 @@ def parse_body(
     if source.kind == "jobboard":
         return job_board.parse(url, body, now=now)
     if source.kind == "structured":
-        return structured.parse(
-            url,
-            body,
-            now=now,
-            horizon_days=settings.calendar_horizon_days,
-            max_occurrences=settings.calendar_max_occurrences,
-        )
+        return _structured(url, body, settings, now)
     if source.kind == "resource":
         return resources.parse(url, body, now=now)
     raise ValueError(f"source kind {source.kind!r} is not read from a single body")
 
 
 def parse_page(
-    source: SourceRef, url: str, body: bytes, now: datetime | None = None
+    source: SourceRef, url: str, body: bytes, settings: Settings, now: datetime | None = None
 ) -> ParseResult:
     """A page a sitemap listed: structured postings or events, or the page as a resource."""
     if source.item_kind == "resource":
         return resources.parse(url, body, now=now)
-    return structured.parse(url, body, now=now)
+    return _structured(url, body, settings, now)
+
+
+def _structured(url: str, body: bytes, settings: Settings, now: datetime | None) -> ParseResult:
+    """schema.org data, a repeating event's occurrences within the calendar horizon and cap."""
+    return structured.parse(
+        url,
+        body,
+        now=now,
+        horizon_days=settings.calendar_horizon_days,
+        max_occurrences=settings.calendar_max_occurrences,
+    )

@@ -260,3 +260,24 @@ def test_a_page_of_many_series_expands_a_bounded_number_quickly() -> None:
     assert len(expanded) == 20
     assert {item.details["event"]["start"] for item in expanded} == {"2027-02-01T20:00:00+00:00"}
     assert len(result.items) == 40
+
+
+def test_a_sitemap_page_with_a_weekly_schedule_keeps_to_the_horizon(
+    catalog: Settings, site: LocalSite
+) -> None:
+    (site.root / "meetups-sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>{{BASE}}/structured/meetup-weekly.html</loc></url></urlset>\n"
+    )
+    settings = replace(catalog, calendar_horizon_days=20)
+    run_mutual(settings, "community", "add", "Leeds Python", "--slug", "leeds-python")
+    url = f"{site.base_url}/meetups-sitemap.xml"
+    run_mutual(
+        settings, "source", "add", "leeds-python", url, "--kind", "sitemap", "--item-kind", "event"
+    )
+    run_mutual(settings, "crawl")
+    starts = sorted(datetime.fromisoformat(hit["event"]["start"]) for hit in _event_hits(settings))
+    expected = _next_thursdays(datetime.now(UTC), 20)
+    expected = [n for n in expected if n.date() not in {date(2026, 12, 24), date(2026, 12, 31)}]
+    assert starts == [night.astimezone(UTC) for night in expected]

@@ -217,7 +217,8 @@ class SourcesSpider(Spider):
     def parse_sitemap_page(self, response: Response) -> Iterator[Any]:
         run = self._run(response)
         try:
-            run.add(replace(parse_page(run.source, response.url, response.body), complete=True))
+            page = parse_page(run.source, response.url, response.body, self.mutual)
+            run.add(replace(page, complete=True))
         except UNREADABLE as exc:
             run.complete = False
             run.warnings.append(f"{without_query(response.url)}: {exc}")
