@@ -16,6 +16,7 @@ import feedparser
 from catalog.records import ParsedItem
 from crawlers import json_feed
 from crawlers.enrichment.location import names_a_location
+from crawlers.feed_encoding import as_utf8
 from crawlers.normalise import (
     MAX_TITLE,
     canonical_url,
@@ -55,9 +56,11 @@ def parse(
     now = now or datetime.now(UTC)
     if _looks_like_json(body, content_type):
         return _parse_json_feed(url, body, item_kind, now)
+    body, content_type, disguised = as_utf8(body, content_type)
     headers = {"content-type": content_type} if content_type else None
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
-    warnings = _warnings(parsed)
+    warnings = [disguised] if disguised else []
+    warnings.extend(_warnings(parsed))
     # What feedparser recognised decides (its `version` names an RSS, RDF or Atom root): an
     # empty channel is a feed with nothing in it today, a page of HTML is not a feed at all.
     if not parsed.entries and not parsed.feed.get("title") and not parsed.get("version"):
@@ -70,7 +73,17 @@ def parse(
     warnings.extend(["skipped an entry with neither title nor link"] * (read.count(None)))
     if item_kind == "job":
         items = career_centre_fields(items)
+    elif item_kind == "event":
+        items = _in_language(items, clean_text(parsed.feed.get("language"), 20))
     return FeedResult(clean_text(parsed.feed.get("title")), items, tuple(warnings))
+
+
+def _in_language(items: list[ParsedItem], language: str) -> list[ParsedItem]:
+    """Events of a feed that names its language (<language>fr-fr</language>), marked with it:
+    their dates in words are read in it."""
+    if not language:
+        return items
+    return [replace(item, details={**item.details, "language": language}) for item in items]
 
 
 def _looks_like_json(body: bytes, content_type: str | None) -> bool:

@@ -1,7 +1,8 @@
 """Feeds built to hurt the parser or the stores behind it (docs/hostile-inputs-coverage.md,
-classes 9 and 11): entity bombs, external entities and DTDs are neutralised in the feed parser
-as they are in sitemaps and OPML; and a feed full of control characters, direction overrides
-and a megabyte title is crawled, stored and indexed, and found by its words."""
+classes 9 to 11): entity bombs, external entities and DTDs are neutralised in the feed parser
+as they are in sitemaps and OPML; a feed that lies about its encoding keeps its accents and
+says so on its source; and a feed full of control characters, direction overrides and a
+megabyte title is crawled, stored and indexed, and found by its words."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 
 from crawlers import feeds
@@ -97,3 +99,78 @@ def test_control_characters_and_a_megabyte_title_are_stored_indexed_and_found(
     page = client.get("/?q=payroll").get_data(as_text=True)
     assert "\u202e" not in page and "\x00" not in page
     assert client.get("/api/search?q=bookkeeper").get_json()["total"] == 1
+
+
+LATIN1 = '<?xml version="1.0" encoding="ISO-8859-1"?>'
+
+
+def _feed(declaration: str, title: str) -> str:
+    return (
+        f'{declaration}<rss version="2.0"><channel><title>Jobs</title><item><title>{title}'
+        "</title><link>https://x.org/1</link></item></channel></rss>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "title", "warned"),
+    [
+        # Declared Latin-1, written in UTF-8 with two invalid bytes.
+        (
+            _feed(LATIN1, "Café Zürich").encode().replace(b"rich", b"r\xff\xfeich"),
+            None,
+            "Café Zür\ufffd\ufffdich",
+            "declares iso-8859-1 but is written in UTF-8; 2 invalid",
+        ),
+        # Declared UTF-8 by the server, one invalid byte among good ones.
+        (
+            _feed("", "Café Zürich \xe9").encode().replace(b"\xc3\xa9<", b"\xe9<"),
+            "application/rss+xml; charset=utf-8",
+            "Café Zürich \ufffd",
+            "not valid UTF-8: 1",
+        ),
+        # The server says Latin-1, the bytes are UTF-8.
+        (
+            _feed("", "Café Zürich").encode(),
+            "text/xml; charset=ISO-8859-1",
+            "Café Zürich",
+            "declares iso-8859-1",
+        ),
+        # Truthful Latin-1 and UTF-16 with its mark are read as they say, with nothing to note.
+        (_feed(LATIN1, "Café Zürich").encode("latin-1"), None, "Café Zürich", None),
+        (
+            _feed('<?xml version="1.0" encoding="utf-16"?>', "Café Zürich").encode("utf-16"),
+            None,
+            "Café Zürich",
+            None,
+        ),
+    ],
+)
+def test_a_feed_that_lies_about_its_encoding_keeps_its_accents_and_says_so(
+    body: bytes, content_type: str | None, title: str, warned: str | None
+) -> None:
+    result = feeds.parse("https://x.org/f.rss", body, now=NOW, content_type=content_type)
+    assert [item.title for item in result.items] == [title]
+    if warned:
+        assert any(warned in w for w in result.warnings), result.warnings
+    else:
+        assert result.warnings == (), result.warnings
+
+
+def test_the_lie_is_noted_on_the_source_and_the_words_are_found(
+    catalog: Settings, site: LocalSite
+) -> None:
+    body = _feed(LATIN1, "Café Zürich Controller").replace(
+        "</channel>",
+        (f"<item><title>Bookkeeper</title><link>{site.base_url}/jobs/2</link></item></channel>"),
+    )
+    headers = {"Content-Type": "application/rss+xml; charset=ISO-8859-1"}
+    site.raw["/lying.rss"] = (body.encode(), headers)
+    run_mutual(catalog, "community", "add", "Board", "--slug", "board")
+    run_mutual(catalog, "source", "add", "board", f"{site.base_url}/lying.rss", "--kind", "feed")
+    assert "2 new items" in run_mutual(catalog, "crawl").stdout
+    run_mutual(catalog, "index")
+    row = json.loads(run_mutual(catalog, "source", "list", "--json").stdout)[0]
+    assert "declares iso-8859-1 but is written in UTF-8" in (row["last_error"] or ""), row
+    client: FlaskClient = create_app(catalog, {"TESTING": True}).test_client()
+    hits = client.get("/api/search?q=zürich").get_json()["hits"]
+    assert [hit["title"] for hit in hits] == ["Café Zürich Controller"]
