@@ -1,21 +1,27 @@
 """Alerts under hostile inputs (docs/hostile-inputs-coverage.md, classes 16 and 20): a webhook
 that reached the catalog without the save form's check (an old catalog, a restored backup) is
-still refused when it is sent, and markup in an item never runs in the mail, even when it
-reached the catalog."""
+still refused when it is sent, and markup in an item never runs in the mail or the private
+Atom feed (as a crawl stores it), nor breaks out of its event in the iCalendar feeds."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+import feedparser
+import icalendar
 import pytest
 from parsel import Selector
 
 from alerts.run import run_alerts
 from catalog.db import transaction
-from catalog.models.saved_searches import AlertDelivery
+from catalog.models.saved_searches import AlertDelivery, SavedSearch
+from catalog.saved_searches import new_calendar_token, new_feed_token
+from crawlers.enrich import enrich
 from ground.settings import Settings
-from tests.alert_world import build_alert_world, job, mail_settings, webhook_receiver
+from tests.alert_world import build_alert_world, event, job, mail_settings, webhook_receiver
 from tests.web import smtp_server
+from webapp import create_app
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -70,3 +76,41 @@ def test_markup_in_an_item_never_runs_in_the_mail(catalog: Settings) -> None:
         # markup: crawlers.enrich, tests/test_text_fields.py); here it must arrive intact.
         payload = json.loads(receiver.calls[0].body)
         assert [item["title"] for item in payload["items"]] == [HOSTILE_TITLE]
+
+
+def _no_active_content(html: str) -> None:
+    page = Selector(text=html)
+    assert page.css("script, iframe, svg, form, img, base, object, embed").getall() == []
+    names = page.xpath("//@*").xpath("name()").getall()
+    assert not [name for name in names if name.lower().startswith("on")], names
+    values = [value.strip().lower() for value in page.xpath("//@*").getall()]
+    assert not [v for v in values if v.startswith(("javascript:", "data:"))], values
+
+
+def test_markup_never_runs_in_the_atom_feed_nor_breaks_out_of_the_calendar(
+    catalog: Settings,
+) -> None:
+    world = build_alert_world(catalog)
+    search_id = world.save("")
+    breakout = "Mixer\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Forged\r\nX-EVIL:1"
+    # The job as a crawl stores it (ingest sanitises; the Atom feed shows the stored HTML); the
+    # event as is, past ingest's removal of line breaks: the calendar's own escaping must hold.
+    crawled = enrich(replace(job(HOSTILE_TITLE, summary=HOSTILE_SUMMARY), body=HOSTILE_SUMMARY))
+    world.store("shca", crawled, event(breakout, "mixer"))
+    with transaction(world.sessions) as session:
+        saved = session.get(SavedSearch, search_id)
+        assert saved is not None
+        token, calendar = new_feed_token(saved), new_calendar_token(session, saved.user_id)
+    client = create_app(catalog, {"TESTING": True}).test_client()
+    atom = feedparser.parse(client.get(f"/feeds/{token}.atom").data, sanitize_html=False)
+    assert not atom.bozo, atom.bozo_exception
+    assert len(atom.entries) == 2
+    for entry in atom.entries:  # what a reader would render: the entry's HTML, unsanitised
+        for part in [entry.get("summary", ""), *(c.value for c in entry.get("content", []))]:
+            _no_active_content(part)
+        assert "<" not in entry.title or entry.title_detail.type == "text/plain", entry.title
+    for path in (f"/feeds/{token}.ics", f"/feeds/calendar/{calendar}.ics"):
+        ics = icalendar.Calendar.from_ical(client.get(path).data)
+        events = ics.walk("VEVENT")
+        assert len(events) == 1, [str(e.get("SUMMARY")) for e in events]
+        assert "X-EVIL" not in events[0] and str(events[0]["SUMMARY"]).startswith("Mixer")
