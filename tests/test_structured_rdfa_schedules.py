@@ -73,8 +73,30 @@ def test_a_page_in_rdfa_alone_gives_its_vacancies_with_employer_place_and_pay() 
         "Shibden Mill Accountants LLP",
         "Halifax, GB",
     )
-    assert set(apprentice.details["employment_type"].split(", ")) == {"FULL_TIME", "INTERN"}
+    assert apprentice.details["employment_type"] == "FULL_TIME, INTERN"
     assert result.warnings == ()
+
+
+def test_rdfa_postings_come_in_page_order_and_keep_their_keys_crawl_to_crawl() -> None:
+    # RDF keeps no order and names blank nodes at random; the page's order is restored.
+    roles = "".join(
+        f'<div typeof="JobPosting"><h3 property="title">Volunteer Coordinator, {name}</h3>'
+        f'<p property="hiringOrganization" typeof="Organization"><span property="name">{name}'
+        f'</span></p><meta property="employmentType" content="PART_TIME">'
+        f'<meta property="employmentType" content="VOLUNTEER"></div>'
+        for name in ("Calder Food Bank", "Halifax Minster", "Square Chapel Arts")
+    )
+    page = f'<html><body vocab="https://schema.org/">{roles}</body></html>'.encode()
+    readings = [parse(CHAMBER_URL, page, now=NOW).items for _ in range(5)]
+    for items in readings:
+        assert [item.organisation for item in items] == [
+            "Calder Food Bank",
+            "Halifax Minster",
+            "Square Chapel Arts",
+        ]
+        assert [item.key for item in items] == [item.key for item in readings[0]]
+        assert {item.details["employment_type"] for item in items} == {"PART_TIME, VOLUNTEER"}
+    assert len({item.key for item in readings[0]}) == 3
 
 
 def test_rdfa_types_are_seen_by_auto_detection() -> None:

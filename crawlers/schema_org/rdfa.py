@@ -20,6 +20,9 @@ MAX_ANNOTATED = 20_000  # elements with RDFa attributes; a page with more is not
 MAX_EMBEDDED = 5_000  # objects copied into trees per page (a node named twice is copied twice)
 MAX_DEPTH = 20
 MAX_VALUES = 50  # values kept per property
+# RDF keeps no order: each typed element is given its place in the page under this property, so
+# postings come in page order and a listing's same-titled postings keep their keys crawl to crawl.
+POSITION = "https://mutual.invalid/rdfa#position"
 _ANNOTATED = "//*[@typeof or @property]"
 
 
@@ -34,6 +37,7 @@ def read_rdfa(html: bytes, url: str, warnings: list[str]) -> list[dict[str, Any]
         if not any(element.get("typeof") is not None for element in annotated):
             return []
         _html5_values(annotated)
+        _mark_positions(annotated)
         graph = RDFaExtractor().extract_items(tree, base_url=url)
     except Exception as exc:  # a malformed page must not cost the JSON-LD and microdata
         warnings.append(f"RDFa skipped ({type(exc).__name__})")
@@ -54,6 +58,25 @@ def _html5_values(annotated: list[Any]) -> None:
             element.set("content", value)
 
 
+def _mark_positions(annotated: list[Any]) -> None:
+    typed = (element for element in annotated if element.get("typeof") is not None)
+    for position, element in enumerate(typed):
+        element.insert(0, element.makeelement("meta", property=POSITION, content=str(position)))
+
+
+def _order(value: Any, nodes: dict[str, dict[str, Any]]) -> tuple[int, int, str]:
+    """Where a value sorts: objects in page order, then text (whose order RDF does not keep)."""
+    if not isinstance(value, dict):
+        return (2, 0, "")
+    target = nodes.get(str(value.get("@id")), value)
+    places = target.get(POSITION)
+    if isinstance(places, list) and places and isinstance(places[0], dict):
+        place = str(places[0].get("@value", ""))
+        if place.isdigit():
+            return (0, int(place), "")
+    return (1, 0, str(value.get("@value", value.get("@id", ""))))
+
+
 def _trees(graph: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The graph's nodes that no other node names, each with what it names embedded."""
     nodes = {str(node.get("@id")): node for node in graph if node.get("@id") is not None}
@@ -68,6 +91,7 @@ def _trees(graph: list[dict[str, Any]]) -> list[dict[str, Any]]:
     }
     budget = [MAX_EMBEDDED]
     roots = [node for node in graph if str(node.get("@id")) not in named and node.get("@type")]
+    roots.sort(key=lambda node: _order(node, nodes))
     return [_compact(node, nodes, budget, (), 0) for node in roots]
 
 
@@ -89,7 +113,8 @@ def _compact(
         if not name or not isinstance(values, list):
             continue
         path_here = (*path, identifier)
-        plain = [_plain(v, nodes, budget, path_here, depth + 1) for v in values[:MAX_VALUES]]
+        ordered = sorted(values[:MAX_VALUES], key=lambda value: _order(value, nodes))
+        plain = [_plain(v, nodes, budget, path_here, depth + 1) for v in ordered]
         kept = [value for value in plain if value is not None]
         if kept:
             compact[name] = kept[0] if len(kept) == 1 else kept
