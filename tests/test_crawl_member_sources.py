@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
+from scrapy import Request
 from sqlalchemy import select
 
+from catalog.credentials import Credentials
 from catalog.models.sources import Source
+from catalog.sources import SourceRef
+from crawlers.auth import CredentialsMiddleware
 from ground.settings import Settings
 from indexer.names import IndexNames
 from mutual.local_site import LocalSite
@@ -137,6 +141,35 @@ def test_credentials_never_follow_a_redirect_to_another_port(
         assert "5e8d1c" not in str(sent) and "91ab0e" not in str(sent), sent  # the cookies
     finally:
         other.stop()
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://members.example.org/jobs.rss",  # a downgrade to plain HTTP
+        "http://members.example.org:443/jobs.rss",  # another scheme on the very same port
+        "https://members.example.org:8443/jobs.rss",
+        "https://other.example.org/jobs.rss",
+    ],
+)
+@pytest.mark.parametrize("kind", ["basic", "bearer", "cookie"])
+def test_credentials_leave_every_request_to_another_scheme_port_or_host(
+    kind: str, target: str
+) -> None:
+    # What a redirect leads to passes the credentials middleware last: whatever the cookie
+    # middleware or the redirect copied onto it, no secret leaves the source's origin.
+    credentials = Credentials(kind, username="treasurer", secret="member_session=5e8d1c")
+    source = SourceRef(1, "https://members.example.org/jobs.rss", "feed", "job", None, None)
+    source = replace(source, credentials=credentials)
+    middleware = CredentialsMiddleware()
+    own = Request(source.url, meta={"source": source})
+    middleware.process_request(own)
+    assert own.headers.get("Authorization") or own.headers.get("Cookie")
+    copied = {"Authorization": "Basic dHJlYXN1cmVyOng=", "Cookie": "member_session=5e8d1c"}
+    elsewhere = Request(target, headers=copied, meta={"source": source})
+    middleware.process_request(elsewhere)
+    assert elsewhere.headers.get("Authorization") is None
+    assert elsewhere.headers.get("Cookie") is None
 
 
 def test_a_wrong_password_is_reported_on_the_source(catalog: Settings, site: LocalSite) -> None:
