@@ -13,8 +13,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from crawlers.results import ParseResult
-from crawlers.structured import parse, structured_types
+from crawlers.structured import NoStructuredData, parse, structured_types
 from ground.settings import Settings
 from mutual.local_site import LocalSite
 from tests.helpers import run_mutual
@@ -303,3 +305,12 @@ def test_a_sitemap_page_with_a_weekly_schedule_keeps_to_the_horizon(
     expected = _next_thursdays(datetime.now(UTC), 20)
     expected = [n for n in expected if n.date() not in {date(2026, 12, 24), date(2026, 12, 31)}]
     assert starts == [night.astimezone(UTC) for night in expected]
+
+
+def test_a_huge_rdfa_page_is_skipped_with_a_warning_not_read_for_ever() -> None:
+    job = '<div typeof="JobPosting"><h3 property="title">Role</h3></div>'
+    page = f'<html><body vocab="https://schema.org/">{job * 10_001}</body></html>'.encode()
+    began = time.monotonic()
+    with pytest.raises(NoStructuredData, match="RDFa skipped: 20002 annotated elements"):
+        parse(CHAMBER_URL, page, now=NOW)
+    assert time.monotonic() - began < 5

@@ -16,7 +16,7 @@ from extruct.rdfa import RDFaExtractor  # type: ignore[import-untyped]
 from extruct.utils import parse_xmldom_html  # type: ignore[import-untyped]
 
 SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/")
-MAX_ANNOTATED = 20_000  # elements with RDFa attributes; a page with more is not read as RDFa
+MAX_ANNOTATED = 10_000  # elements with RDFa attributes (about 4 s of pyRdfa); more are not read
 MAX_EMBEDDED = 5_000  # objects copied into trees per page (a node named twice is copied twice)
 MAX_DEPTH = 20
 MAX_VALUES = 50  # values kept per property
