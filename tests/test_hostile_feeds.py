@@ -36,11 +36,11 @@ def test_billion_laughs_in_a_feed_is_neutralised_within_a_second() -> None:
     entities = '<!ENTITY a "lollollollollollollollollollol">' + "".join(
         f'<!ENTITY {chr(98 + n)} "{("&" + chr(97 + n) + ";") * 10}">' for n in range(9)
     )
-    started = time.monotonic()
+    started = time.process_time()  # CPU spent, however busy the machine
     result = feeds.parse(
         "https://x.org/f.rss", _rss(f"<!DOCTYPE rss [{entities}]>", "&j;"), now=NOW
     )
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
     assert "Fine" in [item.title for item in result.items]
     assert all(len(item.title) < 100 and "lollol" not in item.title for item in result.items)
 
