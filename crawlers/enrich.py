@@ -2,7 +2,8 @@
 
 Parsers keep what the publisher wrote (crawlers/results.py lists the details keys); `enrich`
 turns it into values a search filter can compare: location parts, one work mode, one employment
-type, a salary with annual figures, instants in UTC. It never guesses: a part nothing states
+type, a salary with annual figures, instants in UTC, an event's start from its text when its
+source gives none (crawlers/enrichment/event_text_dates.py). It never guesses: a part nothing states
 stays unset. It is idempotent, so enriching an enriched item changes nothing.
 """
 
@@ -13,11 +14,19 @@ from typing import Any
 
 from catalog.records import ParsedItem
 from crawlers.enrichment.employment import set_employment_type
+from crawlers.enrichment.event_text_dates import set_text_start
 from crawlers.enrichment.instants import set_instants
 from crawlers.enrichment.location import set_place
 from crawlers.enrichment.salary import set_salary
 from crawlers.enrichment.work_mode import set_work_mode
-from crawlers.normalise import MAX_SHORT, MAX_SUMMARY, MAX_TITLE, clean_text, markup_to_text
+from crawlers.normalise import (
+    MAX_SHORT,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    clean_text,
+    html_to_text,
+    markup_to_text,
+)
 
 # Details that are plain text (crawlers/results.py), at the top level or in details["event"].
 TEXT_DETAILS = ("author", "venue", "city", "region", "country", "salary_text", "employment_type")
@@ -34,6 +43,8 @@ def enrich(item: ParsedItem) -> ParsedItem:
     set_employment_type(details)
     set_salary(details)
     set_instants(details)
+    if item.kind == "event":
+        set_text_start(details, _event_text(item, title), item.published_at)
     return replace(
         item,
         title=title,
@@ -41,6 +52,11 @@ def enrich(item: ParsedItem) -> ParsedItem:
         location=location,
         details=details,
     )
+
+
+def _event_text(item: ParsedItem, title: str) -> str:
+    """What an event says of itself in words: its title, summary and body, one per line."""
+    return "\n".join((title, item.summary, html_to_text(item.body, 20_000)))
 
 
 def text_fields(item: ParsedItem) -> ParsedItem:

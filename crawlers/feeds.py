@@ -73,7 +73,17 @@ def parse(
     warnings.extend(["skipped an entry with neither title nor link"] * (read.count(None)))
     if item_kind == "job":
         items = career_centre_fields(items)
+    elif item_kind == "event":
+        items = _in_language(items, clean_text(parsed.feed.get("language"), 20))
     return FeedResult(clean_text(parsed.feed.get("title")), items, tuple(warnings))
+
+
+def _in_language(items: list[ParsedItem], language: str) -> list[ParsedItem]:
+    """Events of a feed that names its language (<language>fr-fr</language>), marked with it:
+    their dates in words are read in it."""
+    if not language:
+        return items
+    return [replace(item, details={**item.details, "language": language}) for item in items]
 
 
 def _looks_like_json(body: bytes, content_type: str | None) -> bool:

@@ -17,6 +17,8 @@ Keys of `ParsedItem.details` a parser may set (all optional, raw as published):
                                  "all_day": bool, "attendance": "in-person" | "online" | "mixed",
                                  "venue": str, "status": "scheduled" | "cancelled" |
                                  "postponed" | "rescheduled" | "moved-online"}
+    language: str               the language an event's text is in ("fr", "en-GB"), as its feed
+                                or its source's `language` option says; read with the text
     author: str; content_type: str ("article", "guide", "newsletter", ...)
     external_id: str            the publisher's own stable id, namespaced ("greenhouse:acme:123")
 """

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crawlers.guard import check_url
 from crawlers.html_list_options import InvalidListOptions, ListOptions
 from ground.errors import MutualError
 
 SITEMAP_OPTIONS = {"pattern"}
+# A feed's events may say their date only in words ("Thursday 10 December, 6pm"): these say
+# which zone and language to read them in (crawlers/enrichment/event_text_dates.py).
+FEED_OPTIONS = {"timezone", "language"}
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?")
 
 
 class InvalidOptions(MutualError):
@@ -27,6 +32,8 @@ def check_source_options(kind: str, options: Any) -> None:
             raise InvalidOptions(str(exc)) from exc
     elif kind == "sitemap":
         _check_sitemap(options)
+    elif kind == "feed":
+        _check_feed(options)
     elif options:
         raise InvalidOptions(f"a {kind} source takes no options (given: {', '.join(options)})")
 
@@ -42,6 +49,24 @@ def _check_sitemap(options: dict[str, Any]) -> None:
         re.compile(pattern)
     except re.error as exc:
         raise InvalidOptions(f"pattern {pattern!r} is not a regular expression: {exc}") from exc
+
+
+def _check_feed(options: dict[str, Any]) -> None:
+    unknown = set(options) - FEED_OPTIONS
+    if unknown:
+        raise InvalidOptions(
+            f"unknown feed option {sorted(unknown)[0]!r}; known: {', '.join(sorted(FEED_OPTIONS))}"
+        )
+    zone = options.get("timezone", "UTC")
+    try:
+        ZoneInfo(str(zone))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidOptions(
+            f"timezone {zone!r} is not a time zone name such as Europe/Paris"
+        ) from exc
+    language = options.get("language", "en")
+    if not isinstance(language, str) or not _LANGUAGE.fullmatch(language):
+        raise InvalidOptions(f"language {language!r} is not a language code such as fr or en-GB")
 
 
 def parse_options(kind: str, pairs: tuple[str, ...]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from catalog.models.base import utcnow
 from catalog.records import FetchInfo, ParsedItem
 from catalog.sources import SourceRef
+from crawlers.enrichment.source_hints import with_source_zone
 from crawlers.html_list_options import ListOptions
 from crawlers.outcomes import SourceFailed, SourceFetched
 from crawlers.results import ParseResult
@@ -33,7 +34,7 @@ class SourceRun:
     started_at: datetime = field(default_factory=utcnow)
 
     def add(self, result: ParseResult) -> None:
-        self.items.extend(result.items)
+        self.items.extend(with_source_zone(result.items, self.source.options))
         self.warnings.extend(result.warnings)
         # A parser that had to skip, cut or guess may have missed items: not a whole listing.
         self.complete = self.complete and result.complete and not result.warnings
