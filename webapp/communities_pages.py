@@ -24,9 +24,11 @@ from catalog.memberships import (
     request_to_join,
     visible_communities,
 )
+from catalog.models.base import utcnow
 from catalog.models.memberships import Membership
 from catalog.models.sources import Community
 from webapp.db import db
+from webapp.fetch_charts import community_chart
 from webapp.forms import CommunityForm, EmptyForm
 from webapp.login import operator_required, required_user, signed_in_user, signin_required
 
@@ -99,10 +101,16 @@ def create() -> Any:
 def community_page(slug: str) -> str:
     community = community_or_404(slug)
     user = signed_in_user()
+    seen_by = access(db(), user, community)
+    # Members only: how the community's sources are doing is theirs to see.
+    chart = (
+        community_chart(db(), community.id, community.name, utcnow()) if seen_by.member else None
+    )
     return render_template(
         "community.html",
         community=community,
-        access=access(db(), user, community),
+        access=seen_by,
+        fetch_chart=chart,
         members=member_counts().get(community.id, 0),
         empty=EmptyForm(),
     )

@@ -25,6 +25,7 @@ from catalog.source_control import SourcePaused, retry_source_now, set_source_pa
 from catalog.sync_lag import SyncLag, read_sync_lag
 from crawlers.normalise import MAX_TITLE, clean_text
 from webapp.db import db
+from webapp.fetch_charts import source_chart
 from webapp.forms import EmptyForm
 from webapp.login import operator_required
 from webapp.services import services
@@ -151,11 +152,13 @@ def overview() -> str:
 def source_history(source_id: int) -> str:
     source = _source_or_404(source_id)
     now = utcnow()
-    attempts = [attempt_row(a, now) for a in recent_attempts(db(), source.id)]
+    recorded = recent_attempts(db(), source.id)
+    shown = operator_source(source, now)
     return render_template(
         "operator_source.html",
-        source=operator_source(source, now),
-        attempts=attempts,
+        source=shown,
+        attempts=[attempt_row(a, now) for a in recorded],
+        chart=source_chart("fetch-chart", f"source #{source.id}", recorded) if recorded else None,
         empty=EmptyForm(),
     )
 

@@ -16,6 +16,7 @@ from indexer.query.request import SearchRequest
 from indexer.search import SearchResults, search
 from indexer.search_args import args_of, request_from_args, scope_of
 from webapp.db import reading
+from webapp.event_months import month_grids, shows_months
 from webapp.login import current_catalog_view, signed_in_user
 from webapp.search_view_model import chips, facet_groups, href, item_hrefs, next_href, sort_links
 from webapp.services import services
@@ -61,6 +62,10 @@ def search_view() -> tuple[str, int] | str:
         return page, 400
     groups = facet_groups(results.facets, links, {"community": known})
     user = signed_in_user()
+    zone = user.timezone if user else ""
+    months = (
+        month_grids(results.hits, zone) if shows_months(search_request.kinds, results.hits) else []
+    )
     return render_template(
         "search.html",
         request_=search_request,
@@ -75,6 +80,7 @@ def search_view() -> tuple[str, int] | str:
         save_query=href(links).removeprefix("?"),
         # Asked only for the empty state: not a catalog query on every search.
         has_communities=results.total > 0 or _has_communities(),
-        viewer_zone=user.timezone if user else "",
+        viewer_zone=zone,
+        months=months,
         labels=FACET_LABELS,
     )
