@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -45,17 +46,32 @@ def _serve(settings: Settings, host: str, port: int, dev: bool) -> None:
 @click.option("--port", type=int, help="Port of the search page (default: MUTUAL_WEB_PORT).")
 @click.option("--no-serve", is_flag=True, help="Crawl and index, then exit without serving.")
 @click.option("--dev", is_flag=True, help=DEV_HELP)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    hidden=True,
+    help="The day the demo site's dates are counted from (tests; default: the real date).",
+)
 @click.pass_obj
-def demo(settings: Settings, site_port: int, port: int | None, no_serve: bool, dev: bool) -> None:
+def demo(
+    settings: Settings,
+    site_port: int,
+    port: int | None,
+    no_serve: bool,
+    dev: bool,
+    today: datetime | None,
+) -> None:
     """A first look, offline: demo communities served locally, crawled, indexed and searchable.
 
     Uses its own catalog (DATA_DIR/demo) and index (INDEX_PREFIX-demo), rebuilt on every run.
+    Its jobs are posted in the days before the run and its events are in the weeks after it.
     """
     from mutual.demo import demo_settings, run_demo
 
     settings = demo_settings(settings)
+    day = today.date() if today else None
     with _crawl_bar() as progress:
-        site, complete = run_demo(settings, site_port, click.echo, progress)
+        site, complete = run_demo(settings, site_port, click.echo, progress, day)
     if not complete:
         raise click.exceptions.Exit(exits.PARTIAL)
     if no_serve:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -110,12 +111,14 @@ def run_demo(
     site_port: int,
     echo: Callable[[str], None],
     crawl_progress: CrawlProgress | None = None,
+    today: date | None = None,
 ) -> tuple[LocalSite, bool]:
     """The demo's catalog made anew, its site started, crawled and indexed, saying each step
     with `echo` (and each source's line to `crawl_progress`'s callback, by default `echo`);
-    returns the running site and whether every source and item made it."""
+    returns the running site and whether every source and item made it. The site's dates are
+    counted from `today` (by default the real date: jobs posted days ago, events ahead)."""
     _fresh_catalog(settings)
-    site = LocalSite(DEMO_DIR / "site", port=site_port)
+    site = LocalSite(DEMO_DIR / "site", port=site_port, today=today)
     configure_demo_site(site)  # the member-only areas and login form of the demo's sources
     base_url = site.start()
     echo(f"demo site serving the communities' feeds at {base_url}")

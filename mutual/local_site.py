@@ -1,7 +1,8 @@
 """A small static web site on 127.0.0.1: serves the demo's communities and the tests' fixtures.
 
-Files may contain `{{BASE}}`, replaced by the site's own address. Responses carry an ETag and
-answer conditional requests with 304, as real feed hosts do. Written here rather than with
+Files may contain `{{BASE}}`, replaced by the site's own address, and `{{date ...}}` tokens,
+replaced by dates counted from the site's `today` (mutual/demo_dates.py). Responses carry an ETag
+and answer conditional requests with 304, as real feed hosts do. Written here rather than with
 http.server's SimpleHTTPRequestHandler because that one neither substitutes nor does ETags.
 """
 
@@ -13,10 +14,13 @@ import mimetypes
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from mutual.demo_dates import render_dates
 
 CONTENT_TYPES = {
     ".rss": "application/rss+xml; charset=utf-8",
@@ -54,6 +58,8 @@ class LocalSite:
     gates: dict[str, str] = field(default_factory=dict)
     # Login forms: path -> (user name, password, the cookie a good sign-in sets).
     logins: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # The day `{{date ...}}` tokens count from; None: the real date at each request.
+    today: date | None = None
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -167,6 +173,7 @@ class SiteHandler(BaseHTTPRequestHandler):
             target = target / "index.html"
         if target.is_relative_to(root) and target.is_file():
             raw = target.read_bytes().replace(b"{{BASE}}", self.owner.base_url.encode())
+            raw = render_dates(raw, self.owner.today or date.today())
             guessed = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             return raw, CONTENT_TYPES.get(target.suffix, guessed)
         if path.startswith(("/jobs/", "/events/", "/articles/")):
