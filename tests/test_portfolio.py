@@ -42,10 +42,10 @@ def test_portfolio_shows_new_items_unique_items_and_health(
     assert _cell(page, "circle", "only-here").startswith("2 of 2 (100%)")
     assert SECRET_TITLE in _cell(page, "circle", "only-here")
     assert _cell(page, "shca", "new") == "3 jobs, 0 events, 0 resources"
-    assert _cell(page, "shca", "only-here").startswith("2 of 3 (67%)")
+    assert _cell(page, "shca", "only-here").startswith("3 of 3 (100%)")
     assert _cell(page, "circle", "health") == "1 ok"
     summary = " ".join(page.css("#portfolio-summary ::text").getall())
-    assert "2 communities; 3 listings reach you through one community only" in summary
+    assert "2 communities; 5 listings reach you through one community only" in summary
 
     outsider = create_app(catalog, {"TESTING": True, "SECRET_KEY": "k"}).test_client()
     sign_in(outsider, "outsider@example.org")
