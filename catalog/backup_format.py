@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from catalog.active_members import ACTIVE
 from catalog.credentials import AUTH_KINDS
-from catalog.memberships import ACTIVE, ADMIN, JOIN_POLICIES, MEMBER, PENDING, VISIBILITIES
+from catalog.memberships import ADMIN, JOIN_POLICIES, MEMBER, PENDING, VISIBILITIES
 from catalog.models.accounts import User
 from catalog.models.base import Base
 from catalog.models.memberships import Invitation, Membership

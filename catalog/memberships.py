@@ -10,19 +10,19 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from catalog.active_members import ACTIVE, grants_access
 from catalog.models.accounts import User
 from catalog.models.base import utcnow
 from catalog.models.memberships import Invitation, Membership
 from catalog.models.sources import Community, Source
+from catalog.people import forget_member
 from ground.errors import MutualError
 from ground.settings import Settings
 
-ACTIVE = "active"
 PENDING = "pending"
 MEMBER = "member"
 ADMIN = "admin"
@@ -53,12 +53,6 @@ class CommunityAccess:
     @property
     def admin(self) -> bool:
         return self.operator or (self.member and self.role == ADMIN)
-
-
-def grants_access(user_id: int | BindParameter[Any]) -> ColumnElement[bool]:
-    """The user's memberships that let them see member-only items: the active ones. The user
-    may be a bound parameter, for a statement built once and run for many users."""
-    return and_(Membership.user_id == user_id, Membership.status == ACTIVE)
 
 
 def member_slugs(session: Session, user_id: int) -> tuple[str, ...]:
@@ -179,6 +173,7 @@ def leave(session: Session, user_id: int, community: Community) -> None:
             raise MembershipError(
                 f"you are the only admin of {community.name}: make another member admin first"
             )
+    forget_member(session, user_id, community.id)
     session.delete(row)
     session.flush()
 

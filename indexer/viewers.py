@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, bindparam, literal, select
 from sqlalchemy.orm import Session
 
-from catalog.memberships import grants_access
+from catalog.active_members import grants_access
 from catalog.models.memberships import Membership
 from catalog.models.sources import Community
 from indexer.query.access import Viewer

@@ -9,9 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from catalog.active_members import ACTIVE
 from catalog.communities import CommunityExists, InvalidSlug, add_community
 from catalog.memberships import (
-    ACTIVE,
     ADMIN,
     InvitationInvalid,
     MembershipError,

@@ -10,7 +10,7 @@ from flask import Blueprint, render_template
 from markupsafe import Markup
 from sqlalchemy import select
 
-from catalog.memberships import ACTIVE
+from catalog.active_members import ACTIVE
 from catalog.models.base import utcnow
 from catalog.models.memberships import Membership
 from catalog.models.sources import Community, Source

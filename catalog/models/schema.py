@@ -9,7 +9,15 @@ from sqlalchemy import MetaData
 # A model module adds its tables to Base.metadata only once imported. Alembic's env.py
 # (catalog/migrations/env.py) compares against the metadata and emptying the catalog deletes
 # from each of its tables, so both need every table: these imports are for that alone.
-from catalog.models import accounts, change_log, items, memberships, saved_searches, sources
+from catalog.models import (
+    accounts,
+    change_log,
+    items,
+    memberships,
+    people,
+    saved_searches,
+    sources,
+)
 from catalog.models.base import Base
 
 # Named, so that the imports above are plainly used.
@@ -18,6 +26,7 @@ MODEL_MODULES: tuple[ModuleType, ...] = (
     change_log,
     items,
     memberships,
+    people,
     saved_searches,
     sources,
 )
