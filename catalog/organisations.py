@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from cleanco import basename  # type: ignore[import-untyped]
 
@@ -125,6 +126,9 @@ def _has_other_script(name: str) -> bool:
     return any(char.isalpha() and not char.isascii() for char in folded)
 
 
+# A pure function of its arguments, about 0.2 ms a call (cleanco's regexes): the index sync
+# and the results page ask for the same few hundred employers over and over.
+@lru_cache(maxsize=8192)
 def organisation_key(name: str, domain: str = "") -> str:
     """The organisation's key: lowercase ASCII letters, digits and single hyphens.
 

@@ -105,6 +105,14 @@ def _touch(session: Session, person: Person) -> None:
     person.updated_at = utcnow()
 
 
+def _new_person(session: Session, **values: object) -> Person:
+    """A person with their change number taken before they join the session (taking it may
+    flush, and a pending row without one would be refused)."""
+    person = Person(change_seq=next_value(session, PEOPLE_CHANGES), **values)
+    session.add(person)
+    return person
+
+
 def _forget(session: Session, person: Person) -> None:
     session.add(PersonDeletion(person_id=person.id, change_seq=next_value(session, PEOPLE_CHANGES)))
     session.delete(person)
@@ -143,8 +151,7 @@ def publish_profile(
     person = profile(session, user_id, community_id)
     new = person is None
     if person is None:
-        person = Person(community_id=community_id, origin=PROFILE, user_id=user_id)
-        session.add(person)
+        person = _new_person(session, community_id=community_id, origin=PROFILE, user_id=user_id)
     changed = _apply(person, fields)
     if new or changed or person.consent != consent:
         person.consent = consent
@@ -230,14 +237,14 @@ def _store_entry(
 ) -> None:
     new = person is None
     if person is None:
-        person = Person(
+        person = _new_person(
+            session,
             community_id=directory.community_id,
             origin=DIRECTORY,
             directory_id=directory.id,
             entry_key=entry.entry_key,
             consent=LISTED,
         )
-        session.add(person)
         report.added += 1
     extras = {
         "profile_url": entry.profile_url[:2000],
@@ -249,12 +256,10 @@ def _store_entry(
         if getattr(person, name, None) != value:
             setattr(person, name, value)
             changed = True
-    if new:
-        _touch(session, person)
-    elif changed:
+    if changed and not new:
         _touch(session, person)
         report.updated += 1
-    else:
+    elif not new:
         report.unchanged += 1
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from catalog.changes import ChangedItem, SightingRow
+from catalog.organisations import organisation_key
 from crawlers.normalise import body_text
 
 PUBLIC = "public"
@@ -82,6 +83,7 @@ def item_document(changed: ChangedItem, indexed_at: datetime) -> dict[str, Any]:
         "body": item["body"],
         "url": item["url"],
         "organisation": item["organisation"],
+        "organisation_key": organisation_key(item["organisation"]) or "",
         "location": item["location"],
         "communities": [c["slug"] for c in communities],
         "seen_in": communities,

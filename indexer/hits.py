@@ -47,6 +47,7 @@ class Hit:
     author: str = ""
     status: str = "active"
     communities: tuple[str, ...] = ()
+    organisation_key: str = ""
 
 
 def _salary(source: dict[str, Any]) -> Salary | None:
@@ -112,4 +113,5 @@ def hit_from_document(raw: dict[str, Any], hidden: tuple[str, ...] = ()) -> Hit:
         author=source.get("author", ""),
         status=source.get("status", "active"),
         communities=tuple(c["slug"] for c in seen_in),
+        organisation_key=source.get("organisation_key", ""),
     )

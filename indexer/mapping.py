@@ -11,7 +11,7 @@ from elasticsearch import ApiError, Elasticsearch
 from indexer.names import MAPPING_VERSION, IndexNames
 
 
-def _text(analyzer: str = "text_en") -> dict[str, Any]:
+def text_field(analyzer: str = "text_en") -> dict[str, Any]:
     """Stemmed text with an unstemmed `exact` subfield for precise matches. Offsets kept in the
     postings let the highlighter mark a hit without analysing its text again (hunspell on
     every hit's body: a few milliseconds a page at 100,000 items, bench/search_load.py)."""
@@ -23,7 +23,7 @@ def _text(analyzer: str = "text_en") -> dict[str, Any]:
     }
 
 
-def _keyword_with_text() -> dict[str, Any]:
+def keyword_with_text() -> dict[str, Any]:
     """A filterable keyword that can also be searched as text."""
     return {
         "type": "keyword",
@@ -62,14 +62,16 @@ MONEY = {"type": "double"}
 PROPERTIES: dict[str, Any] = {
     "id": {"type": "keyword"},
     "kind": {"type": "keyword"},
-    "title": _text(),
-    "summary": _text(),
-    "text": _text(),
+    "title": text_field(),
+    "summary": text_field(),
+    "text": text_field(),
     "body": {"type": "text", "index": False},
     "url": {"type": "keyword", "index": False},
     "apply_url": {"type": "keyword", "index": False},
-    "organisation": _keyword_with_text(),
-    "location": _keyword_with_text(),
+    "organisation": keyword_with_text(),
+    # catalog/organisations.organisation_key of it: where fellow members work is matched on it.
+    "organisation_key": KEYWORD,
+    "location": keyword_with_text(),
     "city": KEYWORD,
     "region": KEYWORD,
     "country": KEYWORD,
@@ -109,12 +111,12 @@ PROPERTIES: dict[str, Any] = {
             "timezone": KEYWORD,
             "all_day": {"type": "boolean"},
             "attendance": KEYWORD,  # online, in_person, mixed
-            "venue": _keyword_with_text(),
+            "venue": keyword_with_text(),
             "status": KEYWORD,
         }
     },
     # Resources
-    "author": _keyword_with_text(),
+    "author": keyword_with_text(),
     "content_type": KEYWORD,
     "suggest": {"type": "completion", "analyzer": "simple"},
 }

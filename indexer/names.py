@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 # Bump when the mapping changes in a way that needs `mutual reindex`.
-MAPPING_VERSION = 3  # 2: one hunspell stem per word (longest_only); 3: offsets for highlights
+# 2: one hunspell stem per word (longest_only); 3: offsets for highlights; 4: organisation_key
+MAPPING_VERSION = 4
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from ground.settings import Settings
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
+    from sqlalchemy import Engine
 
     from indexer.names import IndexNames
 
@@ -115,6 +116,7 @@ def index(settings: Settings, show_status: bool, as_json: bool) -> None:
     from catalog.db import make_engine, require_schema, session_factory, transaction
     from indexer.client import make_client
     from indexer.names import IndexNames
+    from indexer.people_sync import sync_people
     from indexer.sync import sync_index
 
     engine = make_engine(settings.resolved_database_url)
@@ -137,6 +139,9 @@ def index(settings: Settings, show_status: bool, as_json: bool) -> None:
         f"indexed {report.indexed} of {report.sent - report.deleted} changed items{deleted} "
         f"(watermark {report.watermark_before} -> {report.watermark_after})"
     )
+    people = sync_people(client, sessions, settings)
+    rebuilt = " (people index built afresh)" if people.rebuilt else ""
+    click.echo(f"people: indexed {people.indexed}, removed {people.removed}{rebuilt}")
     if report.errors:
         raise click.exceptions.Exit(exits.PARTIAL)
 
@@ -225,8 +230,19 @@ def reindex(settings: Settings, check: bool, keep_old: bool) -> None:
         f"alias now points at {report.new_index} with {report.documents} documents, "
         f"after {report.catch_up_rounds} rounds{kept}"
     )
+    _rebuild_people(settings, engine)
     if report.errors:
         raise click.exceptions.Exit(exits.PARTIAL)
+
+
+def _rebuild_people(settings: Settings, engine: Engine) -> None:
+    """The people index is rebuilt with the items': both are derived from the catalog alone."""
+    from catalog.db import session_factory
+    from indexer.client import make_client
+    from indexer.people_sync import rebuild_people
+
+    report = rebuild_people(make_client(settings), session_factory(engine), settings)
+    click.echo(f"people index rebuilt with {report.indexed} listed people")
 
 
 @click.command()

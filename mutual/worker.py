@@ -30,6 +30,7 @@ from catalog.models.base import utcnow
 from ground.errors import MutualError
 from ground.settings import Settings
 from indexer.client import make_client
+from indexer.people_sync import sync_people
 from indexer.sync import sync_index
 from mutual.worker_crawl import ChildCrawl, CrawlChildFailed, run_child_crawl
 from mutual.worker_metrics import WorkerMetrics
@@ -206,13 +207,18 @@ def sync_index_step(settings: Settings) -> str:
     engine = make_engine(settings.resolved_database_url)
     client = make_client(settings)
     try:
-        report = sync_index(client, session_factory(engine), settings)
+        sessions = session_factory(engine)
+        report = sync_index(client, sessions, settings)
+        people = sync_people(client, sessions, settings)
     finally:
         client.close()
         engine.dispose()
     if report.errors:
         raise IndexRejected(f"{len(report.errors)} documents rejected: {sorted(report.errors)[:5]}")
-    return f"indexed {report.indexed}, deleted {report.deleted}, watermark {report.watermark_after}"
+    return (
+        f"indexed {report.indexed}, deleted {report.deleted}, watermark {report.watermark_after}; "
+        f"people indexed {people.indexed}, removed {people.removed}"
+    )
 
 
 class IndexRejected(MutualError):

@@ -12,6 +12,7 @@ from sqlalchemy import MetaData
 from catalog.models import (
     accounts,
     change_log,
+    introductions,
     items,
     memberships,
     people,
@@ -24,6 +25,7 @@ from catalog.models.base import Base
 MODEL_MODULES: tuple[ModuleType, ...] = (
     accounts,
     change_log,
+    introductions,
     items,
     memberships,
     people,

@@ -1,0 +1,48 @@
+"""The people change log as the people index reads it: changed rows and tombstones by number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalog.models.people import Person, PersonDeletion
+from catalog.models.sources import Community
+from catalog.people import PEOPLE_CHANGES
+from catalog.sequences import current_value
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A person with their community's slug and name, as the index needs them."""
+
+    person: Person
+    community_slug: str
+    community_name: str
+
+
+def newest_people_change(session: Session) -> int:
+    return current_value(session, PEOPLE_CHANGES)
+
+
+def changed_people(session: Session, after: int, upto: int, limit: int = 1000) -> list[PersonRow]:
+    """People changed in (after, upto], in change order, at most `limit`."""
+    rows = session.execute(
+        select(Person, Community.slug, Community.name)
+        .join(Community, Community.id == Person.community_id)
+        .where(Person.change_seq > after, Person.change_seq <= upto)
+        .order_by(Person.change_seq, Person.id)
+        .limit(limit)
+    )
+    return [PersonRow(person, slug, name) for person, slug, name in rows]
+
+
+def removed_people(session: Session, after: int, upto: int) -> list[int]:
+    """Ids of the people removed in (after, upto]."""
+    rows = session.scalars(
+        select(PersonDeletion.person_id).where(
+            PersonDeletion.change_seq > after, PersonDeletion.change_seq <= upto
+        )
+    )
+    return list(rows)
