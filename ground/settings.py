@@ -153,6 +153,11 @@ class Settings:
     smtp_username: str = _setting("", "SMTP user name; empty: no authentication.")
     smtp_password: str = _setting("", "SMTP password.", secret=True)
     mail_from: str = _setting("Mutual <mutual@localhost>", "Sender of the e-mails Mutual sends.")
+    introductions_per_day: int = _setting(
+        3,
+        "Introduction requests one member may send in any 24 hours (docs/members.md); the "
+        "recipient is mailed each, so keep it small.",
+    )
     alerts_overlap_seconds: int = _setting(
         120,
         "Seconds before its last check that a saved search looks again, so items indexed while "
