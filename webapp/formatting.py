@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from catalog.organisations import organisation_key
 from flask import Flask
 
 from indexer.event_times import parsed_time, zone_named
@@ -81,5 +82,6 @@ def day(value: str | None) -> str:
 
 def register(app: Flask) -> None:
     app.add_template_filter(salary_text)
+    app.add_template_filter(organisation_key, "org_key")
     app.add_template_filter(event_when)
     app.add_template_filter(day)

@@ -21,6 +21,7 @@ from indexer.lookups import get_item_with_body, more_from_organisation
 from indexer.query.access import Viewer
 from webapp.login import current_viewer
 from webapp.services import services
+from webapp.warm_paths import warm_paths
 
 blueprint = Blueprint("items", __name__)
 
@@ -80,7 +81,13 @@ def item_page(item_id: str) -> tuple[str, int] | str:
     when = when_in_own_zone(detail.hit.event) if detail.hit.event else None
     last_day = _last_day(when) if when and when.all_day else None
     return render_template(
-        "item.html", item=detail, when=when, last_day=last_day, more=more, labels=FACET_LABELS
+        "item.html",
+        item=detail,
+        when=when,
+        last_day=last_day,
+        more=more,
+        labels=FACET_LABELS,
+        paths=warm_paths([detail.hit]),
     )
 
 

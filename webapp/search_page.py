@@ -20,6 +20,7 @@ from webapp.event_months import month_grids, shows_months
 from webapp.login import current_catalog_view, signed_in_user
 from webapp.search_view_model import chips, facet_groups, href, item_hrefs, next_href, sort_links
 from webapp.services import services
+from webapp.warm_paths import warm_paths
 
 blueprint = Blueprint("search", __name__)
 
@@ -83,4 +84,5 @@ def search_view() -> tuple[str, int] | str:
         viewer_zone=zone,
         months=months,
         labels=FACET_LABELS,
+        paths=warm_paths(results.hits),
     )

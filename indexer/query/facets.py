@@ -75,6 +75,10 @@ def facet_filters(request: SearchRequest, clock: str = NODE_CLOCK) -> dict[str, 
         values = getattr(request, FACET_ATTRIBUTES[name])
         if values:
             picked[name] = {"terms": {field: list(values)}}
+    if request.organisation_keys:
+        picked["organisation_key"] = {
+            "terms": {"organisation_key": list(request.organisation_keys)}
+        }
     if request.salary_band:
         picked["salary_band"] = salary_filter(request.salary_band)
     if request.posted_within:

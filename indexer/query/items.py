@@ -13,7 +13,8 @@ from indexer.query_syntax import MAX_CLAUSES
 # dates, ids or location parts it would not show.
 HIT_SOURCE = (
     *("id", "kind", "title", "summary", "url", "apply_url", "status"),
-    *("organisation", "location", "remote", "employment_type", "salary", "author"),
+    *("organisation", "organisation_key", "location", "remote", "employment_type"),
+    *("salary", "author"),
     *("published_at", "event", "seen_in.slug", "seen_in.name"),
 )
 

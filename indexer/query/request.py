@@ -33,6 +33,8 @@ class SearchRequest:
     page: int = 1
     size: int = 20
     organisations: tuple[str, ...] = ()
+    # Organisation keys (catalog/organisations.py): an organisation page's listings.
+    organisation_keys: tuple[str, ...] = ()
     locations: tuple[str, ...] = ()  # city names, as the location facet lists them
     remote: tuple[str, ...] = ()  # onsite, hybrid, remote
     employment_types: tuple[str, ...] = ()
