@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from catalog.organisations import organisation_key
 from flask import Flask
 
+from catalog.organisations import organisation_key
 from indexer.event_times import parsed_time, zone_named
 from indexer.hits import EventTimes, Salary
 
