@@ -18,6 +18,7 @@ from mutual.cli_accounts import user
 from mutual.cli_alerts import alerts
 from mutual.cli_backup import export, import_
 from mutual.cli_communities import community, init
+from mutual.cli_directories import directory
 from mutual.cli_pipeline import crawl, index, reindex, search
 from mutual.cli_sources import source
 from mutual.cli_web import demo, serve, show_settings
@@ -70,6 +71,7 @@ for command in (
     init,
     community,
     source,
+    directory,
     user,
     crawl,
     index,
