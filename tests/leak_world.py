@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.accounts import add_user, find_user
@@ -17,7 +18,16 @@ from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction, upgrade_schema
 from catalog.memberships import ADMIN, MEMBER, add_member, create_invitation
 from catalog.models.accounts import User
+from catalog.models.people import Directory, Person
 from catalog.models.sources import Community
+from catalog.people import (
+    INTRODUCTIONS,
+    LISTED,
+    DirectoryEntry,
+    PersonFields,
+    publish_profile,
+    replace_directory,
+)
 from catalog.saved_searches import add_saved_search, new_calendar_token, new_feed_token
 from catalog.sources import add_source
 from ground.settings import Settings
@@ -39,6 +49,13 @@ ROLES = ("anonymous", "outsider", "member", "former", "admin", "operator")
 ASSOCIATION_SECRET_TITLE = "Chief Financial Officer"  # on the association's member-only board
 MEMBER_BOARD = "/crawl/members/jobs.rss"
 CIRCLE_BOARD = "/alumni/jobs.atom"
+# People: the circle's admin lists a profile at the circle job's employer; the former member
+# had one there too, until leaving; the association's roster lists someone at a public
+# posting's employer, with an address from the roster that nobody may ever see.
+CIRCLE_PERSON = "Quentin Ashgrove"
+FORMER_PERSON = "Ford Leftwell"
+SHCA_PERSON = "Philippa Nightingale"
+ROSTER_ADDRESS = "philippa.private@stmarys.example"
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,32 @@ def _people(session: Session, circle: Community, shca: Community) -> dict[str, U
     return people
 
 
+def _profiles(
+    session: Session, people: dict[str, User], circle: Community, shca: Community
+) -> dict[str, str]:
+    admin = publish_profile(
+        session,
+        people["admin"].id,
+        circle.id,
+        PersonFields(CIRCLE_PERSON, organisation="Aspen Clinical Trials", role="Data lead"),
+        INTRODUCTIONS,
+    )
+    publish_profile(
+        session,
+        people["former"].id,
+        circle.id,
+        PersonFields(FORMER_PERSON, organisation="Aspen Clinical Trials"),
+        LISTED,
+    )
+    roster = Directory(community_id=shca.id, name="roster")
+    session.add(roster)
+    session.flush()
+    fields = PersonFields(SHCA_PERSON, organisation="St. Mary's Regional Hospital")
+    replace_directory(session, roster, [DirectoryEntry("p1", fields, roster_email=ROSTER_ADDRESS)])
+    shca_person = session.scalar(select(Person.id).where(Person.directory_id == roster.id))
+    return {"circle_person": str(admin.id), "shca_person": str(shca_person)}
+
+
 def _populate(
     settings: Settings, site: LocalSite
 ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
@@ -72,7 +115,9 @@ def _populate(
         public = add_source(session, "shca", f"{site.base_url}/association/careers.rss")
         board = add_source(session, "shca", f"{site.base_url}{MEMBER_BOARD}", access="members")
         secret = add_source(session, "circle", f"{site.base_url}{CIRCLE_BOARD}", access="members")
-        for role, user in _people(session, circle, shca).items():
+        people = _people(session, circle, shca)
+        values_people = _profiles(session, people, circle, shca)
+        for role, user in people.items():
             saved = add_saved_search(session, user.id, f"{role}'s search", "scope=all")
             calendar = new_calendar_token(session, user.id)
             own[role] = {"search": str(saved.id), "feed": new_feed_token(saved)}
@@ -80,6 +125,7 @@ def _populate(
         values = {"invitation": create_invitation(session, circle, None, max_uses=100)}
         values |= {"public_source": str(public.id), "shca_source": str(board.id)}
         values["circle_source"] = str(secret.id)
+        values |= values_people
     engine.dispose()
     return values, own
 

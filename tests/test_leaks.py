@@ -20,8 +20,12 @@ from tests.access_world import SECRET_COMMUNITY, SECRET_TITLE
 from tests.leak_world import (
     ASSOCIATION_SECRET_TITLE,
     CIRCLE_BOARD,
+    CIRCLE_PERSON,
+    FORMER_PERSON,
     MEMBER_BOARD,
     ROLES,
+    ROSTER_ADDRESS,
+    SHCA_PERSON,
     World,
     browsers,
     world,
@@ -40,6 +44,10 @@ SECRETS: dict[str, tuple[str, ...]] = {
     "circle item": (SECRET_TITLE,),
     "shca source": (MEMBER_BOARD, "Members-only job bank", 'id="source-{shca_source}"'),
     "shca item": (ASSOCIATION_SECRET_TITLE,),
+    "circle person": (CIRCLE_PERSON,),
+    "former person": (FORMER_PERSON,),  # left the circle: gone from every page at once
+    "shca person": (SHCA_PERSON,),
+    "roster address": (ROSTER_ADDRESS,),  # for claims only: shown to nobody, members included
 }
 
 IN_CIRCLE = frozenset({"member", "admin"})
@@ -79,17 +87,21 @@ def _shows(shows: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
 
 
 BOTH_ITEMS = {"circle_item": IN_CIRCLE, "shca_item": IN_SHCA, "circle": IN_CIRCLE}
+# The cards' "fellow members who work there": the circle's on its job, the roster's on a public one.
+ST_MARYS = {"shca_person": IN_SHCA}
+WARM_PATHS = {"circle_person": IN_CIRCLE} | ST_MARYS
+IN_CIRCLE_WITH_ITS_PERSON = {
+    "circle_item": IN_CIRCLE,
+    "circle": IN_CIRCLE,
+    "circle_person": IN_CIRCLE,
+}
 
 PATHS: tuple[Row, ...] = (
-    Row("/", "/?scope=all", _shows(BOTH_ITEMS)),
-    Row(
-        "/",
-        "/?q=community:circle&scope=all",
-        _shows({"circle_item": IN_CIRCLE, "circle": IN_CIRCLE}),
-    ),
-    Row(
-        "/", "/?community=circle&scope=all", _shows({"circle_item": IN_CIRCLE, "circle": IN_CIRCLE})
-    ),
+    Row("/", "/?scope=all", _shows(BOTH_ITEMS | WARM_PATHS)),
+    # The circle also carries a St. Mary's posting: its card names the roster's person, to
+    # those in the association only.
+    Row("/", "/?q=community:circle&scope=all", _shows(IN_CIRCLE_WITH_ITS_PERSON | ST_MARYS)),
+    Row("/", "/?community=circle&scope=all", _shows(IN_CIRCLE_WITH_ITS_PERSON | ST_MARYS)),
     signed_in("/account", "/account"),
     signed_in("/alerts", "/alerts"),
     signed_in("/alerts/<int:search_id>", "/alerts/{search}"),
@@ -112,6 +124,14 @@ PATHS: tuple[Row, ...] = (
     Row("/api/suggest", "/api/suggest?q=Confid", _shows({"shca_item": IN_SHCA})),
     Row("/c/<slug>", "/c/circle", _shows({"circle": KNOWS_CIRCLE}), KNOWS_CIRCLE),
     Row("/c/<slug>", "/c/shca"),
+    Row(
+        "/c/<slug>/profile",
+        "/c/circle/profile",
+        _shows({"circle": IN_CIRCLE, "circle_person": frozenset({"admin"})}),  # her own
+        IN_CIRCLE,
+        anonymous=302,
+    ),
+    Row("/c/<slug>/profile", "/c/shca/profile", {}, IN_SHCA, anonymous=302),
     Row(
         "/c/<slug>/manage",
         "/c/circle/manage",
@@ -170,12 +190,10 @@ PATHS: tuple[Row, ...] = (
         "/invite/<token>", "/invite/{invitation}", _shows({"circle": EVERYONE})
     ),  # the link's holder was invited
     Row("/invite/<token>", "/invite/not-a-token", ok=frozenset()),
-    Row(
-        "/items/<item_id>",
-        "/items/{circle_item}",
-        _shows({"circle_item": IN_CIRCLE, "circle": IN_CIRCLE}),
-        IN_CIRCLE,
-    ),
+    signed_in("/introductions", "/introductions"),
+    Row("/introductions/answer/<token>", "/introductions/answer/not-a-token", ok=frozenset()),
+    Row("/introductions/block/<token>", "/introductions/block/not-a-token", ok=frozenset()),
+    Row("/items/<item_id>", "/items/{circle_item}", _shows(IN_CIRCLE_WITH_ITS_PERSON), IN_CIRCLE),
     Row("/items/<item_id>", "/items/{shca_item}", _shows({"shca_item": IN_SHCA}), IN_SHCA),
     Row("/items/<item_id>.ics", "/items/{circle_item}.ics", ok=frozenset()),  # a job: no calendar
     Row("/items/<item_id>.ics", "/items/{shca_item}.ics", ok=frozenset()),
@@ -192,7 +210,19 @@ PATHS: tuple[Row, ...] = (
     operator_page(
         "/operator/sources/<int:source_id>", "/operator/sources/{shca_source}", shca_source=OPERATOR
     ),
+    signed_in("/org/<key>", "/org/aspen-clinical-trials", **IN_CIRCLE_WITH_ITS_PERSON),
+    signed_in("/org/<key>", "/org/st-marys-regional-hospital", shca_person=IN_SHCA),
     Row("/password/forgot", "/password/forgot"),
+    signed_in("/people", "/people", circle=IN_CIRCLE, **WARM_PATHS),
+    # A roster entry has no account to write to: its members see it, and that it is closed.
+    Row(
+        "/people/<int:person_id>/introduce",
+        "/people/{shca_person}/introduce",
+        _shows({"shca_person": IN_SHCA}),
+        IN_SHCA,
+    ),
+    signed_in("/people", "/people?q=aspen", circle=IN_CIRCLE, circle_person=IN_CIRCLE),
+    signed_in("/people", "/people?community=circle", circle=IN_CIRCLE, circle_person=IN_CIRCLE),
     Row("/password/reset/<token>", "/password/reset/not-a-token", ok=frozenset(), denied=400),
     signed_in(
         "/portfolio", "/portfolio", circle=IN_CIRCLE, circle_item=IN_CIRCLE, shca_item=IN_SHCA

@@ -31,6 +31,7 @@ from webapp.db import db
 from webapp.fetch_charts import community_chart
 from webapp.forms import CommunityForm, EmptyForm
 from webapp.login import operator_required, required_user, signed_in_user, signin_required
+from webapp.people_refresh import refresh_people_index
 
 blueprint = Blueprint("communities", __name__)
 
@@ -147,6 +148,7 @@ def leave_community(slug: str) -> Response:
         flash(str(exc))
         return redirect(url_for("communities.community_page", slug=community.slug))
     db().commit()
+    refresh_people_index()  # one's profile there is gone: out of fellow members' searches too
     flash(f"You left {community.name}; its member-only listings are no longer shown to you.")
     if community.visibility == "private":
         return redirect(url_for("communities.directory"))

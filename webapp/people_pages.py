@@ -9,8 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from catalog.db import session_factory
-from catalog.locks import LockHeld
+from catalog.memberships import access
 from catalog.models.people import Person
 from catalog.organisations import organisation_key
 from catalog.people import (
@@ -23,7 +22,6 @@ from catalog.people import (
 )
 from indexer.client import SearchUnavailable
 from indexer.people_search import PEOPLE_FACETS, PeopleRequest, search_people
-from indexer.people_sync import sync_people
 from indexer.query.request import SearchRequest
 from indexer.search import search
 from webapp.communities_pages import community_or_404
@@ -31,27 +29,12 @@ from webapp.db import db
 from webapp.forms import EmptyForm
 from webapp.login import current_catalog_view, current_viewer, required_user, signin_required
 from webapp.people_forms import ProfileForm, split_list
+from webapp.people_refresh import refresh_people_index
 from webapp.services import services
 from webapp.warm_paths import warm_paths_for
 
 blueprint = Blueprint("people", __name__)
 MAX_PAGE = 50
-
-
-def refresh_people_index() -> bool:
-    """Bring the people index up to date after a change a person made, so that it shows (or
-    stops showing) at once; False when the index could not be reached (the worker's next
-    sync catches up, and until then the catalog check hides what must not show)."""
-    app_services = services()
-    try:
-        sync_people(
-            app_services.search_client,
-            session_factory(app_services.catalog),
-            app_services.settings,
-        )
-    except (SearchUnavailable, LockHeld):
-        return False
-    return True
 
 
 def _form_fields(form: ProfileForm) -> PersonFields:
@@ -78,6 +61,8 @@ def _fill(form: ProfileForm, person: Person) -> None:
 def edit_profile(slug: str) -> Response | str:
     community = community_or_404(slug)
     user = required_user()
+    if not access(db(), user, community).member:
+        abort(404)  # profiles are for members; nothing to say to anyone else
     current = profile(db(), user.id, community.id)
     form = ProfileForm()
     if request.method == "GET" and current is not None:
