@@ -130,6 +130,7 @@ def test_a_request_mails_the_recipient_and_not_now_reads_politely(catalog: Setti
         status, history_page = _ask(ana, ids["rosa"])
         [mail] = mailbox.wait(1)
         assert status == 200 and "Waiting for an answer" in history_page
+        assert "&lt;b&gt;at Acme&lt;/b&gt;" in history_page  # the note shown as typed
         assert mail["To"] == ROSA and "ana@example.org" in mail["Reply-To"]
         assert "Ana Silva" in mail["Reply-To"] and "Finance Leaders" in mail["Subject"]
         text, html = _parts(mail)
@@ -262,3 +263,13 @@ def test_the_daily_limit_is_rolling_and_notes_stay_plain(catalog: Settings) -> N
         with pytest.raises(IntroductionError, match="1000 characters"):
             ask_for_introduction(session, ids["user:mel"], ids["pat"], "x" * 1001)
     assert clean_note("a\x00b\r\n  c \u202e\n") == "ab\n  c"
+
+
+def test_without_mail_nothing_is_asked(catalog: Settings) -> None:
+    ids = _world(catalog)
+    app = create_app(catalog, {"TESTING": True, "SECRET_KEY": "test-key"})
+    ana = _signed_in(app, "ana")
+    page = ana.get(f"/people/{ids['rosa']}/introduce")
+    assert page.status_code == 503 and "E-mail is not set up" in page.get_data(as_text=True)
+    with catalog_session(catalog) as session:
+        assert history(session, ids["user:ana"]).asked == []
