@@ -188,3 +188,15 @@ def test_size_and_row_limits() -> None:
     many = b"Name\n" + b"a\n" * (MAX_ROWS + 1)
     with pytest.raises(RosterTooLarge, match="more than 100,000 rows"):
         read_roster(many)
+
+
+def test_the_demo_roster_reads_whole_and_meets_the_demo_employers() -> None:
+    """demo/rosters/bay-finance.csv: every member read, several at the demo jobs' employers."""
+    from tests.helpers import REPO
+
+    data = (REPO / "demo" / "rosters" / "bay-finance.csv").read_bytes()
+    parse = read_roster(data, "bay-finance.csv")
+    assert len(parse.entries) == 12 and parse.problems == []
+    careers = (REPO / "demo" / "site" / "bay-finance" / "careers.rss").read_text(encoding="utf-8")
+    at_employers = [e for e in parse.entries if f">{e.fields.organisation}<" in careers]
+    assert len(at_employers) >= 8
