@@ -104,6 +104,11 @@ def test_people_are_found_only_by_fellow_members_and_only_when_listed(catalog: S
     assert _names(catalog, users["jane"]) == ["Jane Doe", "Priya Shah", "Tom Berg"]
     assert _names(catalog, users["ann"]) == ["Jane Doe", "Priya Shah", "Sam Lee", "Tom Berg"]
     assert _names(catalog, users["eve"]) == []  # a member of nothing
+    # The index itself keeps to the viewer's communities (counts come from it, unchecked).
+    with sessions() as session:
+        jane = viewer_for(session, users["jane"])
+    assert search_people(client, catalog, jane, PeopleRequest()).total == 3
+    assert set(members_at(client, catalog, jane, {"globex"})) == set()
     assert _names(catalog, None) == []
     assert _names(catalog, users["ann"], "acme controller") == ["Jane Doe"]
     assert (
