@@ -20,8 +20,10 @@ from webapp import (
     communities_pages,
     community_admin,
     health,
+    introductions_pages,
     item_page,
     operator_pages,
+    people_pages,
     portfolio_page,
     search_page,
     sign_in_links,
@@ -91,6 +93,8 @@ BLUEPRINTS = (
     alerts_pages.blueprint,
     alert_feeds.blueprint,
     operator_pages.blueprint,
+    introductions_pages.blueprint,
+    people_pages.blueprint,
 )
 
 
