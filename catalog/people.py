@@ -193,6 +193,18 @@ def find_directory(session: Session, community_id: int, name: str) -> Directory 
     )
 
 
+def ensure_directory(
+    session: Session, community_id: int, name: str, kind: str = "roster"
+) -> Directory:
+    """The community's directory of that name, made (empty) when it does not exist yet."""
+    found = find_directory(session, community_id, name)
+    if found is None:
+        found = Directory(community_id=community_id, name=name, kind=kind, columns={})
+        session.add(found)
+        session.flush()
+    return found
+
+
 def directories(session: Session, community_id: int) -> list[Directory]:
     return list(
         session.scalars(

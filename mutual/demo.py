@@ -24,7 +24,10 @@ from ground.errors import MutualError
 from ground.settings import Settings
 from indexer.client import make_client
 from indexer.names import IndexNames
+from indexer.people_mapping import PeopleNames
+from indexer.people_sync import sync_people
 from indexer.sync import sync_index
+from mutual.demo_people import load_demo_people
 from mutual.local_site import LocalSite
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
@@ -99,7 +102,9 @@ def add_demo_member(session: Session) -> tuple[str, str]:
 
 def reset_demo_index(client: Elasticsearch, names: IndexNames) -> None:
     """Drop the demo's indices so each demo starts from exactly what its site serves."""
-    client.indices.delete(index=names.pattern, ignore_unavailable=True, allow_no_indices=True)
+    people = PeopleNames(names.prefix).pattern
+    for pattern in (names.pattern, people):
+        client.indices.delete(index=pattern, ignore_unavailable=True, allow_no_indices=True)
 
 
 # Given how many sources the crawl fetches, what to call with each source's line as it is done.
@@ -126,7 +131,8 @@ def run_demo(
     with transaction(sessions) as session:
         count = load_demo_communities(session, base_url, credentials_key=settings.credentials_key)
         member, password = add_demo_member(session)
-    echo(f"loaded {count} demo sources")
+        people = load_demo_people(session, DEMO_DIR / "rosters")
+    echo(f"loaded {count} demo sources and {people} demo community members (all fictional)")
     sources = select_sources(settings, include_not_due=True)
     on_source = crawl_progress(len(sources)) if crawl_progress else echo
     report = run_crawl(settings, sources, on_source)
@@ -137,10 +143,11 @@ def run_demo(
     client, names = make_client(settings), IndexNames(settings.index_prefix)
     reset_demo_index(client, names)
     sync = sync_index(client, sessions, settings)
-    echo(f"indexed {sync.indexed} items into {names.alias}")
+    listed = sync_people(client, sessions, settings)
+    echo(f"indexed {sync.indexed} items into {names.alias} and {listed.indexed} listed people")
     echo(
         f"sign in as {member} with the password {password} to see the member-only listings "
-        "and My communities as a member of every demo community"
+        "and My communities as a member of every demo community, and People: who works where"
     )
     return site, not (report.failed or sync.errors)
 

@@ -130,3 +130,14 @@ def test_the_demo_reads_every_kind_of_source_and_finds_what_users_search_for(
     for title in members:
         found = client.get("/api/search", query_string={"q": f'"{title}"', "size": 50})
         assert title in [hit["title"] for hit in found.get_json()["hits"]], title
+
+    # Next to a job at Acme Robotics, the fellow members there (issue 21): two from the finance
+    # leaders' roster now, and a guild member who used to work there.
+    page = client.get("/", query_string={"q": "Acme Robotics"}).get_data(as_text=True)
+    assert "2 people from your communities work at Acme Robotics" in page
+    assert "Priya Raman, Bay Area Finance Leaders" in page
+    assert "1 used to work there (Mei Chen, The Product Guild)" in page
+    people = client.get("/people", query_string={"q": "dbt"}).get_data(as_text=True)
+    assert "Dana Okafor" in people and "Ask for an introduction" in people
+    anonymous = create_app(demo, {"TESTING": True}).test_client()
+    assert "Priya Raman" not in anonymous.get("/?q=Acme+Robotics").get_data(as_text=True)
