@@ -114,6 +114,20 @@ PATHS: tuple[Row, ...] = (
     ),
     Row("/api/items/<item_id>", "/api/items/{shca_item}", _shows({"shca_item": IN_SHCA}), IN_SHCA),
     Row("/api/openapi.json", "/api/openapi.json"),
+    Row(
+        "/api/people",
+        "/api/people",
+        _shows({"circle": IN_CIRCLE, **WARM_PATHS}),
+        EVERYONE - {"anonymous"},
+        anonymous=401,
+    ),
+    Row(
+        "/api/people",
+        "/api/people?q=stmarys.example",  # a roster address is not searchable
+        {},
+        EVERYONE - {"anonymous"},
+        anonymous=401,
+    ),
     Row("/api/search", "/api/search?scope=all&size=100", _shows(BOTH_ITEMS)),
     Row(
         "/api/search",

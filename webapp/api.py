@@ -14,10 +14,13 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from catalog.models.people import Person as PersonRow
+from catalog.people import visible_people
 from indexer.client import SearchRefused, SearchUnavailable
 from indexer.cursors import Cursor
 from indexer.hits import Hit
 from indexer.lookups import get_item, suggest
+from indexer.people_search import search_people
 from indexer.query.request import (
     ATTENDANCE,
     KINDS,
@@ -35,8 +38,11 @@ from indexer.search import SearchResults, search
 from indexer.search_args import request_from_args, scope_of
 from webapp import api_models
 from webapp.api_models import ErrorCode
-from webapp.login import current_viewer
+from webapp.db import db
+from webapp.login import current_viewer, signed_in_user
 from webapp.openapi import CACHE_CONTROL, openapi_document
+from webapp.people_pages import MAX_PAGE as MAX_PEOPLE_PAGE
+from webapp.people_pages import people_request
 from webapp.services import services
 
 if TYPE_CHECKING:
@@ -233,6 +239,45 @@ def api_suggest() -> Response:
     titles = suggest(app_services.search_client, app_services.index_names, typed, current_viewer())
     found = [api_models.Suggestion(t, url_for("search.search_view", q=t)) for t in titles]
     return answer(api_models.Suggestions(query=typed, suggestions=found))
+
+
+@blueprint.get("/people")
+def api_people() -> Response:
+    """Fellow members, for a signed-in member only: what /people shows, as JSON."""
+    user = signed_in_user()
+    if user is None:
+        raise ApiProblem(401, "sign_in_required", "Sign in to see the members of your communities.")
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= MAX_PEOPLE_PAGE:
+        raise ApiProblem(400, "invalid_parameter", f"page is a number from 1 to {MAX_PEOPLE_PAGE}.")
+    app_services = services()
+    asked = people_request(request.args)
+    found = search_people(
+        app_services.search_client, app_services.settings, current_viewer(), asked
+    )
+    people = [person_answer(p) for p in visible_people(db(), user.id, found.ids)]
+    facets = {k: [api_models.PeopleCount(v, n) for v, n in c] for k, c in found.facets.items()}
+    return answer(api_models.PeopleResults(found.total, people, facets))
+
+
+def person_answer(person: PersonRow) -> api_models.Person:
+    """What the API says about a person: never a roster address, nor an account's."""
+    return api_models.Person(
+        id=person.id,
+        display_name=person.display_name,
+        headline=person.headline,
+        organisation=person.organisation,
+        organisation_key=person.organisation_key,
+        role=person.role,
+        past_organisations=list(person.past_organisations),
+        location=person.location,
+        topics=list(person.topics),
+        community=person.community.slug,
+        community_name=person.community.name,
+        origin="directory" if person.origin == "directory" else "profile",
+        open_to_introductions=person.consent == "introductions" and person.user_id is not None,
+        directory_profile_url=person.profile_url,
+    )
 
 
 @blueprint.get("/openapi.json")

@@ -20,6 +20,7 @@ ErrorCode = Literal[
     "not_found",
     "method_not_allowed",
     "search_unavailable",
+    "sign_in_required",
     "http_error",
 ]
 
@@ -94,5 +95,40 @@ class Error:
     error: ErrorBody
 
 
+@dataclass(frozen=True)
+class Person:
+    """A fellow member as their community's members see them (never a roster address)."""
+
+    id: int
+    display_name: str
+    headline: str
+    organisation: str
+    organisation_key: str
+    role: str
+    past_organisations: list[str]
+    location: str
+    topics: list[str]
+    community: str
+    community_name: str
+    origin: Literal["profile", "directory"]
+    open_to_introductions: bool
+    directory_profile_url: str
+
+
+@dataclass(frozen=True)
+class PeopleCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PeopleResults:
+    """One page of the fellow members the signed-in viewer may see, and facet counts."""
+
+    total: int
+    people: list[Person]
+    facets: dict[str, list[PeopleCount]]
+
+
 # The document's named schemas; what they contain (Salary, FacetValue, ...) is written inline.
-ANSWERS: tuple[type, ...] = (Hit, SearchResults, Suggestions, Error)
+ANSWERS: tuple[type, ...] = (Hit, SearchResults, Suggestions, Error, Person, PeopleResults)

@@ -24,7 +24,7 @@ from indexer.query.request import (
     SORTS,
     UPCOMING,
 )
-from webapp.api_models import ANSWERS, Error, Hit, SearchResults, Suggestions
+from webapp.api_models import ANSWERS, Error, Hit, PeopleResults, SearchResults, Suggestions
 
 JSON = "application/json"
 REF = "#/components/schemas/"
@@ -103,6 +103,18 @@ def search_parameters() -> list[dict[str, Any]]:
         _number("page", "Page number, when not following a cursor.", MAX_PAGE),
         _number("size", "Hits per page (default: the site's page size).", MAX_PAGE_SIZE),
         _text("after", "The `after` cursor of the previous page."),
+    ]
+
+
+def people_parameters() -> list[dict[str, Any]]:
+    """GET /api/people's parameters: those of the People page."""
+    return [
+        _text("q", "Words to find in a name, organisation, role, place or topic.", 200),
+        _text("community", "A community slug of the viewer's.", 80),
+        _text("org", "An organisation key (as in /org/KEY).", 200),
+        _text("location", "A place, as the facet lists it.", 200),
+        _text("topic", "A topic, as the facet lists it.", 200),
+        _number("page", "Page number (20 people a page).", 50),
     ]
 
 
@@ -186,6 +198,19 @@ def _paths() -> dict[str, Any]:
                 "responses": {
                     "200": _json("Suggestions, each with a search link.", Suggestions.__name__),
                     "400": bad,
+                    "503": unavailable,
+                },
+            }
+        },
+        "/api/people": {
+            "get": {
+                "operationId": "searchPeople",
+                "summary": "Fellow members of the signed-in viewer's communities (members only).",
+                "parameters": people_parameters(),
+                "responses": {
+                    "200": _json("One page of people.", PeopleResults.__name__),
+                    "400": bad,
+                    "401": _error("Not signed in (code sign_in_required)."),
                     "503": unavailable,
                 },
             }

@@ -7,6 +7,7 @@ viewer is active in (docs/members.md); anyone else is sent to sign in, or sees n
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from catalog.memberships import access
@@ -97,8 +98,8 @@ def delete_profile(slug: str) -> Response:
     return redirect(url_for("people.edit_profile", slug=community.slug))
 
 
-def _people_request() -> PeopleRequest:
-    args = request.args
+def people_request(args: MultiDict[str, str]) -> PeopleRequest:
+    """The People search's URL parameters (the page's and GET /api/people's), cut to size."""
     page = args.get("page", "1")
     return PeopleRequest(
         text=args.get("q", "")[:200],
@@ -116,17 +117,17 @@ def people_search() -> tuple[str, int] | str:
     """The People scope of the search: fellow members by name, organisation, role, place,
     topic and community."""
     user = required_user()
-    people_request = _people_request()
+    asked = people_request(request.args)
     app_services = services()
     try:
         results = search_people(
-            app_services.search_client, app_services.settings, current_viewer(), people_request
+            app_services.search_client, app_services.settings, current_viewer(), asked
         )
     except SearchUnavailable:
         return render_template("unavailable.html", request_=None, scope=None), 503
     return render_template(
         "people/search.html",
-        request_=people_request,
+        request_=asked,
         results=results,
         people=visible_people(db(), user.id, results.ids),
         names=current_catalog_view().names,
