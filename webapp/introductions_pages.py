@@ -67,14 +67,14 @@ RECEIVED_STATUS = {
 }
 
 
-class IntroductionForm(FlaskForm):  # type: ignore[misc]  # FlaskForm is untyped
+class IntroductionForm(FlaskForm):
     note = TextAreaField(
         "Your note: who you are, and what you would like to ask",
         validators=[DataRequired(), Length(max=MAX_NOTE)],
     )
 
 
-class ReportForm(FlaskForm):  # type: ignore[misc]
+class ReportForm(FlaskForm):
     reason = TextAreaField("What was wrong with it (for the site's operator)", [Length(max=2000)])
 
 
