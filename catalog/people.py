@@ -321,6 +321,17 @@ def own_records(session: Session, user_id: int) -> list[Person]:
     )
 
 
+def forget_member_data(session: Session, user_id: int) -> int:
+    """Delete every profile of the user and every directory entry they claimed (the person's
+    right to be forgotten); how many went. A roster imported again may bring an entry back:
+    the community's admins hold that list, and removing someone from it is theirs to do."""
+    people = own_records(session, user_id)
+    for person in people:
+        _forget(session, person)
+    session.flush()
+    return len(people)
+
+
 def forget_person_changes_before(session: Session, change_seq: int) -> int:
     """Drop tombstones the people index has already applied."""
     result = session.execute(delete(PersonDeletion).where(PersonDeletion.change_seq <= change_seq))

@@ -103,6 +103,13 @@ PATHS: tuple[Row, ...] = (
     Row("/", "/?q=community:circle&scope=all", _shows(IN_CIRCLE_WITH_ITS_PERSON | ST_MARYS)),
     Row("/", "/?community=circle&scope=all", _shows(IN_CIRCLE_WITH_ITS_PERSON | ST_MARYS)),
     signed_in("/account", "/account"),
+    # One's own data as a member: the circle's admin's profile, to her alone.
+    signed_in(
+        "/account/member-data.json",
+        "/account/member-data.json",
+        circle=frozenset({"admin"}),
+        circle_person=frozenset({"admin"}),
+    ),
     signed_in("/alerts", "/alerts"),
     signed_in("/alerts/<int:search_id>", "/alerts/{search}"),
     Row("/alerts/unsubscribe/<token>", "/alerts/unsubscribe/not-a-token", ok=frozenset()),

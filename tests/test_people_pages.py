@@ -153,3 +153,18 @@ def test_leaving_a_community_removes_ones_profile_from_it(world: World) -> None:
 def _item_path(page: str) -> str:
     start = page.index('href="/items/') + len('href="')
     return page[start : page.index('"', start)]
+
+
+def test_a_member_downloads_and_deletes_what_mutual_holds_about_them(world: World) -> None:
+    jane = _browser(world.settings, "jane")
+    _publish(jane, "finance", "members", display_name="Jane Doe", organisation="Acme Corp.")
+    exported = jane.get("/account/member-data.json")
+    assert exported.headers["Content-Disposition"].startswith("attachment")
+    data = exported.get_json()
+    assert [p["display_name"] for p in data["profiles_and_entries"]] == ["Jane Doe"]
+    assert "tom.private@acme.example" not in exported.get_data(as_text=True)
+    ann = _browser(world.settings, "ann")
+    assert "Jane Doe" in ann.get("/people?q=acme").get_data(as_text=True)
+    assert post_button(jane, "/account", "/account/member-data/delete").status_code == 302
+    assert jane.get("/account/member-data.json").get_json()["profiles_and_entries"] == []
+    assert "Jane Doe" not in ann.get("/people?q=acme").get_data(as_text=True)

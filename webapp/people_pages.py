@@ -6,6 +6,8 @@ viewer is active in (docs/members.md); anyone else is sent to sign in, or sees n
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -21,6 +23,7 @@ from catalog.people import (
     remove_profile,
     visible_people,
 )
+from catalog.people_rights import delete_member_data, member_data
 from indexer.client import SearchUnavailable
 from indexer.people_search import PEOPLE_FACETS, PeopleRequest, search_people
 from indexer.query.request import SearchRequest
@@ -160,3 +163,26 @@ def organisation_page(key: str) -> tuple[str, int] | str:
         listings=listings,
         path=paths.get(key),
     )
+
+
+@blueprint.get("/account/member-data.json")
+@signin_required
+def member_data_export() -> Response:
+    """Everything Mutual holds about the signed-in person as a member, as a JSON download."""
+    body = json.dumps(member_data(db(), required_user().id), indent=2, ensure_ascii=False)
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="mutual-member-data.json"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blueprint.post("/account/member-data/delete")
+@signin_required
+def member_data_delete() -> Response:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    removed = delete_member_data(db(), required_user().id)
+    db().commit()
+    refresh_people_index()
+    flash(f"Deleted {removed} records: your profiles, claimed entries and introductions.")
+    return redirect(url_for("accounts.account"))
