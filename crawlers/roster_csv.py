@@ -28,8 +28,11 @@ from crawlers.roster_entries import (
 )
 
 _DELIMITERS = ",;\t|"
-_SNIFF_SAMPLE = 64 * 1024
+# csv.Sniffer takes seconds on some hostile lines of 64 KB (its regular expressions backtrack):
+# a few kilobytes, a page of rows, are enough to see the delimiter.
+_SNIFF_SAMPLE = 8 * 1024
 _NAME_FIELDS = ("display_name", "first_name", "last_name")
+MAX_COLUMNS = 500
 # Headings as `normalise_heading` leaves them, in English and the languages of the
 # associations most likely to export in Windows-1252 (French, German, Spanish, Dutch).
 _HEADINGS = {
@@ -118,12 +121,18 @@ def sniff_delimiter(text: str) -> str:
 
 def unique_headings(row: list[str]) -> list[str]:
     """Headings as shown to the admin: cleaned, "column N" when blank, "X (2)" when repeated."""
+    if len(row) > MAX_COLUMNS:
+        raise RosterUnreadable(
+            f"the heading row has {len(row):,} columns; a roster has at most {MAX_COLUMNS}"
+        )
     headings: list[str] = []
+    taken: set[str] = set()
     for number, cell in enumerate(row, start=1):
-        heading = clean_value(cell) or f"column {number}"
+        heading = clean_value(cell)[:100] or f"column {number}"
         base, copy = heading, 2
-        while heading in headings:
+        while heading in taken:
             heading, copy = f"{base} ({copy})", copy + 1
+        taken.add(heading)
         headings.append(heading)
     return headings
 

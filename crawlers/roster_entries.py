@@ -107,10 +107,13 @@ def profile_url(text: str) -> str | None:
     value = clean_value(text)
     if "://" not in value and re.match(r"^[\w-]+(\.[\w-]+)+(/|$)", value):
         value = f"https://{value}"
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname or len(value) > 2000:
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[::1" and the like
         return None
-    return value
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        return None
+    return value if len(value) <= 2000 and not re.search(r"\s", value) else None
 
 
 def email_address(text: str) -> str | None:

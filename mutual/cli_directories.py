@@ -45,6 +45,13 @@ class _DryRun(Exception):  # not an error: the way out that rolls the changes ba
         self.report = report
 
 
+def _directory_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    name = " ".join(value.split())
+    if not name or len(name) > 200:
+        raise click.BadParameter("give a name of 1 to 200 characters", ctx, param)
+    return name
+
+
 def _interactive() -> bool:
     """Whether someone can answer a question (tests replace this to answer one)."""
     return sys.stdin.isatty()
@@ -62,6 +69,7 @@ def directory() -> None:
     "--name",
     default=DEFAULT_NAME,
     show_default=True,
+    callback=_directory_name,
     help="The directory's name in the community; importing a name again replaces its entries.",
 )
 @click.option(
@@ -70,6 +78,12 @@ def directory() -> None:
     multiple=True,
     metavar="HEADING=FIELD",
     help="Use a CSV column for a field (or FIELD 'ignore' to leave it out); repeatable.",
+)
+@click.option(
+    "--admits-members/--no-admits-members",
+    default=None,
+    help="Whether an account whose address is on this roster joins without approval "
+    "(and waiting requests from its addresses are approved); unchanged when not given.",
 )
 @click.option("--yes", is_flag=True, help="Import without asking (check the mapping first).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
@@ -81,6 +95,7 @@ def directory_import(
     file: Path,
     name: str,
     column_options: tuple[str, ...],
+    admits_members: bool | None,
     yes: bool,
     dry_run: bool,
     as_json: bool,
@@ -102,8 +117,10 @@ def directory_import(
         _show_mapping(parse)
     if not (yes or dry_run):
         _confirm(as_json, f"Import {len(parse.entries)} people into {slug}/{name}?")
-    report = _write(settings, slug, name, parse, dry_run)
+    report, admitted = _write(settings, slug, name, parse, (admits_members, dry_run))
     _print_report(slug, name, parse, report, dry_run, as_json)
+    if admitted and not as_json:
+        click.echo(f"{admitted} waiting requests to join approved: their addresses are on it")
 
 
 def _remembered_columns(settings: Settings, slug: str, name: str) -> dict[str, str]:
@@ -146,23 +163,30 @@ def _confirm(as_json: bool, question: str) -> None:
 
 
 def _write(
-    settings: Settings, slug: str, name: str, parse: RosterParse, dry_run: bool
-) -> DirectoryReport:
+    settings: Settings, slug: str, name: str, parse: RosterParse, how: tuple[bool | None, bool]
+) -> tuple[DirectoryReport, int]:
+    """Import the entries (`how`: admits members, None to leave it; dry run); the report and
+    how many waiting requests the roster approved."""
     from catalog.communities import get_community
     from catalog.people import replace_directory
+    from catalog.roster_admission import admit_pending
 
+    admits_members, dry_run = how
     try:
         with catalog_session(settings) as session:
             found = _directory(session, get_community(session, slug).id, name)
             found.columns = dict(parse.columns)
+            if admits_members is not None:
+                found.admits_members = admits_members
             # New people take their change number before their first flush.
             with session.no_autoflush:
                 report = replace_directory(session, found, parse.entries)
+            admitted = admit_pending(session, found)
             if dry_run:
                 raise _DryRun(report)  # the transaction rolls back: nothing is kept
     except _DryRun as stopped:
-        return stopped.report
-    return report
+        return stopped.report, 0
+    return report, admitted
 
 
 def _directory(session: Session, community_id: int, name: str) -> Directory:

@@ -190,3 +190,11 @@ def test_errors_are_one_clear_line_and_exit_1(roster_catalog: Settings, tmp_path
         failed = mutual(roster_catalog, "directory", *argv, check=False)
         assert failed.exit_code == exits.FAILURE, (args, failed.output)
         assert message in failed.output and "Traceback" not in failed.output, failed.output
+
+
+def test_a_blank_directory_name_is_a_usage_error(roster_catalog: Settings, tmp_path: Path) -> None:
+    file = roster_file(tmp_path, ROSTER)
+    failed = mutual(
+        roster_catalog, "directory", "import", "bay-finance", file, "--name", " ", check=False
+    )
+    assert failed.exit_code == exits.USAGE and "1 to 200 characters" in failed.output

@@ -132,6 +132,8 @@ def test_vcards_are_read_card_by_card_and_a_broken_one_is_reported() -> None:
         ("file:///etc/passwd", None),
         ('=HYPERLINK("javascript:x")', None),
         ("http://", None),
+        ("http://[::1", None),
+        ("https://example.org/a profile", None),
     ],
 )
 def test_profile_links_are_http_or_dropped(value: str, expected: str | None) -> None:
@@ -200,3 +202,15 @@ def test_the_demo_roster_reads_whole_and_meets_the_demo_employers() -> None:
     careers = (REPO / "demo" / "site" / "bay-finance" / "careers.rss").read_text(encoding="utf-8")
     at_employers = [e for e in parse.entries if f">{e.fields.organisation}<" in careers]
     assert len(at_employers) >= 8
+
+
+def test_a_hostile_heading_row_is_refused_quickly() -> None:
+    """An unclosed quote makes the whole file one row; sniffing and reading stay quick."""
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(RosterUnreadable, match="at most 500"):
+        read_roster(b"Name," + b'a,"' * 20000 + b"\nAnn Lee\n")
+    many = b",".join(b"a" for _ in range(400)) + b",Name\n" + b"x," * 400 + b"Ann Lee\n"
+    assert read_roster(many).entries[0].fields.display_name == "Ann Lee"
+    assert time.monotonic() - started < 2
