@@ -20,6 +20,7 @@ from catalog.models.base import utcnow
 from catalog.models.memberships import Invitation, Membership
 from catalog.models.sources import Community, Source
 from catalog.people import forget_member
+from catalog.roster_admission import admits
 from ground.errors import MutualError
 from ground.settings import Settings
 
@@ -139,16 +140,19 @@ def add_member(
 
 
 def request_to_join(session: Session, user: User, community: Community) -> Membership:
-    """Join an open community at once, or ask an approval community's admins."""
+    """Join an open community at once, or ask an approval community's admins; an address on
+    an admitting roster joins a public community at once (catalog.roster_admission)."""
     row = membership(session, user.id, community.id)
     if row is not None and row.status == ACTIVE:
         return row
-    if community.visibility != "public" or community.join_policy == "invite":
+    public = community.visibility == "public"
+    on_roster = public and admits(session, user.email, community.id)
+    if not on_roster and (not public or community.join_policy == "invite"):
         raise MembershipError(f"{community.name} is joined by invitation only")
     if row is None:
         row = Membership(user_id=user.id, community_id=community.id, role=MEMBER)
         session.add(row)
-    row.status = ACTIVE if community.join_policy == "open" else PENDING
+    row.status = ACTIVE if on_roster or community.join_policy == "open" else PENDING
     session.flush()
     return row
 

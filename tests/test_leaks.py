@@ -153,6 +153,21 @@ PATHS: tuple[Row, ...] = (
         anonymous=302,
     ),
     Row("/c/<slug>/profile", "/c/shca/profile", {}, IN_SHCA, anonymous=302),
+    # "Is this you?": the association's roster entries, to its members only; never its address.
+    Row(
+        "/c/<slug>/claim",
+        "/c/shca/claim",
+        _shows({"shca_person": IN_SHCA}),
+        IN_SHCA,
+        anonymous=302,
+    ),
+    Row(
+        "/c/<slug>/claim",
+        "/c/circle/claim",
+        _shows({"circle": IN_CIRCLE}),
+        IN_CIRCLE,
+        anonymous=302,
+    ),
     Row(
         "/c/<slug>/manage",
         "/c/circle/manage",
@@ -206,6 +221,7 @@ PATHS: tuple[Row, ...] = (
         {},
         EVERYONE - {"anonymous"},
     ),
+    Row("/claim/<token>", "/claim/not-a-token", ok=frozenset(), anonymous=302),
     Row("/healthz", "/healthz"),
     Row(
         "/invite/<token>", "/invite/{invitation}", _shows({"circle": EVERYONE})

@@ -19,12 +19,14 @@ from webapp import (
     api,
     communities_pages,
     community_admin,
+    entry_claims_pages,
     health,
     introductions_pages,
     item_page,
     operator_pages,
     people_pages,
     portfolio_page,
+    roster_admission_pages,
     search_page,
     sign_in_links,
     sources_page,
@@ -95,6 +97,8 @@ BLUEPRINTS = (
     operator_pages.blueprint,
     introductions_pages.blueprint,
     people_pages.blueprint,
+    entry_claims_pages.blueprint,
+    roster_admission_pages.blueprint,
 )
 
 

@@ -39,6 +39,7 @@ from catalog.memberships import (
 )
 from catalog.models.sources import Community, Source
 from catalog.opml import export_opml, feed_urls, import_opml
+from catalog.people import directories
 from catalog.source_removal import remove_source
 from catalog.sources import add_source, default_item_kind, fetch_health, list_sources
 from crawlers.guard import check_feed_urls, check_url
@@ -101,6 +102,7 @@ def render_manage(community: Community, status: int = 200, **forms: Any) -> tupl
         community=community,
         members=members(db(), community),
         invitations=list_invitations(db(), community),
+        directories=directories(db(), community.id),
         sources=[(s, fetch_health(s)) for s in list_sources(db(), community.slug)],
         empty=EmptyForm(),
         settings_form=settings_form,

@@ -12,9 +12,11 @@ from sqlalchemy import MetaData
 from catalog.models import (
     accounts,
     change_log,
+    entry_claims,
     introductions,
     items,
     memberships,
+    organisations,
     people,
     saved_searches,
     sources,
@@ -25,9 +27,11 @@ from catalog.models.base import Base
 MODEL_MODULES: tuple[ModuleType, ...] = (
     accounts,
     change_log,
+    entry_claims,
     introductions,
     items,
     memberships,
+    organisations,
     people,
     saved_searches,
     sources,
