@@ -18,11 +18,11 @@ from catalog.active_members import grants_access
 from catalog.models.base import utcnow
 from catalog.models.memberships import Membership
 from catalog.models.people import Directory, Person, PersonDeletion
-from catalog.organisations import organisation_key
-from catalog.sequences import next_value
+from catalog.organisation_overrides import OrganisationResolver, load_resolver
+from catalog.sequences import PEOPLE_CHANGES, next_value
 from ground.errors import MutualError
 
-PEOPLE_CHANGES = "people_changes"
+__all__ = ["PEOPLE_CHANGES"]  # the people change log's name, read here by its users too
 UNLISTED = "unlisted"
 LISTED = "members"
 INTRODUCTIONS = "introductions"
@@ -84,10 +84,10 @@ def _clean_list(values: Iterable[str]) -> list[str]:
     return seen[:_MAX_LIST]
 
 
-def _apply(person: Person, fields: PersonFields) -> bool:
+def _apply(person: Person, fields: PersonFields, resolver: OrganisationResolver) -> bool:
     """Write the fields onto the row; True when something changed."""
     values = {name: _clean(getattr(fields, name), size) for name, size in _LIMITS.items()}
-    values["organisation_key"] = organisation_key(values["organisation"]) or ""
+    values["organisation_key"] = resolver.key(values["organisation"]) or ""
     lists = {
         "past_organisations": _clean_list(fields.past_organisations),
         "topics": _clean_list(fields.topics),
@@ -148,11 +148,12 @@ def publish_profile(
         raise PeopleError("a profile needs a display name")
     if not _is_member(session, user_id, community_id):
         raise PeopleError("only active members of a community can have a profile in it")
+    resolver = load_resolver(session)  # before a new row joins the session (a query flushes)
     person = profile(session, user_id, community_id)
     new = person is None
     if person is None:
         person = _new_person(session, community_id=community_id, origin=PROFILE, user_id=user_id)
-    changed = _apply(person, fields)
+    changed = _apply(person, fields, resolver)
     if new or changed or person.consent != consent:
         person.consent = consent
         _touch(session, person)
@@ -224,12 +225,15 @@ def replace_directory(
         for p in session.scalars(select(Person).where(Person.directory_id == directory.id))
     }
     kept: set[str] = set()
+    resolver = load_resolver(session)
     for entry in entries:
         if entry.entry_key in kept:
             report.problems.append(f"entry {entry.entry_key!r} appears twice; the first is kept")
             continue
         kept.add(entry.entry_key)
-        _store_entry(session, directory, existing.get(entry.entry_key), entry, report)
+        _store_entry(
+            session, directory, existing.get(entry.entry_key), entry, report, resolver=resolver
+        )
     for key, person in existing.items():
         if key not in kept:
             _forget(session, person)
@@ -246,6 +250,8 @@ def _store_entry(
     person: Person | None,
     entry: DirectoryEntry,
     report: DirectoryReport,
+    *,
+    resolver: OrganisationResolver,
 ) -> None:
     new = person is None
     if person is None:
@@ -263,7 +269,7 @@ def _store_entry(
         "shown_email": entry.shown_email[:320],
         "roster_email": entry.roster_email[:320],
     }
-    changed = _apply(person, entry.fields)
+    changed = _apply(person, entry.fields, resolver)
     for name, value in extras.items():
         if getattr(person, name, None) != value:
             setattr(person, name, value)

@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 
 from catalog.models.people import Person, PersonDeletion
 from catalog.models.sources import Community
-from catalog.people import PEOPLE_CHANGES
-from catalog.sequences import current_value
+from catalog.sequences import PEOPLE_CHANGES, current_value
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from catalog.models.change_log import Sequence
 
 ITEM_CHANGES = "item_changes"
+PEOPLE_CHANGES = "people_changes"  # the people index's change log (catalog/people.py)
 
 
 def next_value(session: Session, name: str = ITEM_CHANGES) -> int:

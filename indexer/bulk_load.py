@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.changes import changed_items, deletions_since
 from catalog.models.base import utcnow
+from catalog.organisation_overrides import load_resolver
 from ground.settings import Settings
 from indexer.client import SearchUnavailable
 from indexer.documents import item_document
@@ -88,7 +89,7 @@ def _actions(
         report.sent += 1
         report.in_flight.append(None)
         yield {"_op_type": "delete", "_index": index, "_id": item_id}
-    now = utcnow()
+    now, resolver = utcnow(), load_resolver(session)
     for batch in changed_items(session, after, upto):
         for changed in batch:
             report.sent += 1
@@ -97,7 +98,7 @@ def _actions(
                 "_op_type": "index",
                 "_index": index,
                 "_id": changed.row["id"],
-                "_source": item_document(changed, now),
+                "_source": item_document(changed, now, resolver),
             }
 
 

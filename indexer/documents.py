@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from catalog.changes import ChangedItem, SightingRow
-from catalog.organisations import organisation_key
+from catalog.organisation_overrides import OrganisationResolver
 from crawlers.normalise import body_text
 
 PUBLIC = "public"
@@ -70,7 +70,10 @@ def detail_fields(details: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def item_document(changed: ChangedItem, indexed_at: datetime) -> dict[str, Any]:
+def item_document(
+    changed: ChangedItem, indexed_at: datetime, resolver: OrganisationResolver | None = None
+) -> dict[str, Any]:
+    """The item as the index holds it; `resolver` applies the admins' organisation merges."""
     item, sightings = changed.row, changed.sightings
     communities = seen_in(sightings)
     return {
@@ -83,7 +86,7 @@ def item_document(changed: ChangedItem, indexed_at: datetime) -> dict[str, Any]:
         "body": item["body"],
         "url": item["url"],
         "organisation": item["organisation"],
-        "organisation_key": organisation_key(item["organisation"]) or "",
+        "organisation_key": (resolver or OrganisationResolver()).key(item["organisation"]),
         "location": item["location"],
         "communities": [c["slug"] for c in communities],
         "seen_in": communities,

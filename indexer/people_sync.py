@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog.changes import get_watermark, set_watermark
 from catalog.db import transaction
 from catalog.locks import held
-from catalog.organisations import organisation_key
+from catalog.organisation_overrides import OrganisationResolver, load_resolver
 from catalog.people import UNLISTED
 from catalog.people_changes import (
     PersonRow,
@@ -42,8 +42,9 @@ class PeopleSyncReport:
     watermark: int = 0
 
 
-def person_document(row: PersonRow) -> dict[str, Any]:
+def person_document(row: PersonRow, resolver: OrganisationResolver) -> dict[str, Any]:
     person = row.person
+    past_keys = {resolver.key(name) for name in person.past_organisations}
     return {
         "person_id": person.id,
         "community": row.community_slug,
@@ -55,7 +56,7 @@ def person_document(row: PersonRow) -> dict[str, Any]:
         "organisation_key": person.organisation_key,
         "role": person.role,
         "past_organisations": list(person.past_organisations or []),
-        "past_keys": sorted({k for k in map(organisation_key, person.past_organisations) if k}),
+        "past_keys": sorted(k for k in past_keys if k),
         "location": person.location,
         "topics": list(person.topics or []),
         "introductions": person.consent == "introductions" and person.user_id is not None,
@@ -167,22 +168,23 @@ def _batches(
     while True:
         with sessions() as session:
             rows = changed_people(session, position, upto, BATCH)
+            resolver = load_resolver(session)
         if not rows:
             return
         position = rows[-1].person.change_seq
-        yield [_action(index, row) for row in rows]
+        yield [_action(index, row, resolver) for row in rows]
 
 
 def _delete(index: str, person_id: int) -> dict[str, Any]:
     return {"_op_type": "delete", "_index": index, "_id": str(person_id)}
 
 
-def _action(index: str, row: PersonRow) -> dict[str, Any]:
+def _action(index: str, row: PersonRow, resolver: OrganisationResolver) -> dict[str, Any]:
     if row.person.consent == UNLISTED:
         return _delete(index, row.person.id)
     return {
         "_op_type": "index",
         "_index": index,
         "_id": str(row.person.id),
-        "_source": person_document(row),
+        "_source": person_document(row, resolver),
     }

@@ -19,6 +19,7 @@ from mutual.cli_alerts import alerts
 from mutual.cli_backup import export, import_
 from mutual.cli_communities import community, init
 from mutual.cli_directories import directory
+from mutual.cli_organisations import organisation
 from mutual.cli_pipeline import crawl, index, reindex, search
 from mutual.cli_sources import source
 from mutual.cli_web import demo, serve, show_settings
@@ -72,6 +73,7 @@ for command in (
     community,
     source,
     directory,
+    organisation,
     user,
     crawl,
     index,

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from catalog.memberships import access
 from catalog.models.people import Person
+from catalog.organisation_overrides import load_resolver
 from catalog.organisations import organisation_key
 from catalog.people import (
     PeopleError,
@@ -143,7 +144,7 @@ def people_search() -> tuple[str, int] | str:
 @signin_required
 def organisation_page(key: str) -> tuple[str, int] | str:
     """An organisation's open jobs, upcoming events and the fellow members there."""
-    key = organisation_key(key[:200]) or abort(404)
+    key = load_resolver(db()).canonical(organisation_key(key[:200])) or abort(404)
     viewer, app_services = current_viewer(), services()
     try:
         listings = search(

@@ -1,0 +1,135 @@
+"""Merging and splitting organisation keys: an admin's word over the normaliser's.
+
+The normaliser (catalog/organisations.py) is precision first, so it leaves some names apart
+that are one employer ("Acme Corp" and "Acme Robotics Inc." when Acme renamed itself), and
+now and then joins two that are not. An operator merges two keys or splits one name off; the
+resolver applies that to every key Mutual computes: people as they are written, items as they
+are indexed. A change marks what it affects as changed, so the next `mutual index` re-sends it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalog.models.items import Item
+from catalog.models.organisations import OrganisationOverride
+from catalog.models.people import Person
+from catalog.organisations import fold_text, organisation_key
+from catalog.sequences import PEOPLE_CHANGES, next_value
+from ground.errors import MutualError
+
+MERGE = "merge"
+SPLIT = "split"
+_MAX_HOPS = 10  # a chain of merges longer than this is a loop the checks missed
+
+
+class OverrideInvalid(MutualError):
+    """A merge or split that would make no sense (a key into itself, a loop, a bad key)."""
+
+
+@dataclass(frozen=True)
+class OrganisationResolver:
+    """Keys with the admins' merges and splits applied; built once per sync or request."""
+
+    merges: dict[str, str] = field(default_factory=dict)
+    splits: dict[str, str] = field(default_factory=dict)
+
+    def key(self, name: str, domain: str = "") -> str:
+        split = self.splits.get(fold_text(name))
+        return self.canonical(split or organisation_key(name, domain))
+
+    def canonical(self, key: str) -> str:
+        for _ in range(_MAX_HOPS):
+            if key not in self.merges:
+                return key
+            key = self.merges[key]
+        return key
+
+
+def load_resolver(session: Session) -> OrganisationResolver:
+    rows = session.scalars(select(OrganisationOverride))
+    resolver = OrganisationResolver()
+    for row in rows:
+        (resolver.merges if row.kind == MERGE else resolver.splits)[row.source] = row.target
+    return resolver
+
+
+def _checked_key(key: str) -> str:
+    if not key or organisation_key(key) != key:
+        raise OverrideInvalid(f"{key!r} is not an organisation key (like acme or st-marys)")
+    return key
+
+
+def merge_keys(session: Session, source: str, target: str) -> int:
+    """Make `source` read as `target`; how many items and people that changes."""
+    source, target = _checked_key(source), _checked_key(target)
+    if load_resolver(session).canonical(target) == source or source == target:
+        raise OverrideInvalid(f"merging {source} into {target} would make a loop")
+    session.merge(OrganisationOverride(kind=MERGE, source=source, target=target))
+    session.flush()
+    return mark_changed(session, {source})
+
+
+def split_name(session: Session, name: str, key: str) -> int:
+    """Give the organisation name `name` its own key; how many items and people that changes."""
+    folded = fold_text(name)
+    if not folded:
+        raise OverrideInvalid("a split needs the organisation's name as it is written")
+    before = load_resolver(session).key(name)
+    session.merge(OrganisationOverride(kind=SPLIT, source=folded, target=_checked_key(key)))
+    session.flush()
+    return mark_changed(session, {before, key})
+
+
+def forget_override(session: Session, kind: str, source: str) -> int:
+    """Undo a merge (by its key) or a split (by its name)."""
+    wanted = source if kind == MERGE else fold_text(source)
+    row = session.get(OrganisationOverride, (kind, wanted))
+    if row is None:
+        raise OverrideInvalid(f"no {kind} of {source!r} to forget")
+    resolver = load_resolver(session)
+    affected = {resolver.canonical(row.target), row.source if kind == MERGE else row.target}
+    session.delete(row)
+    session.flush()
+    return mark_changed(session, affected)
+
+
+def list_overrides(session: Session) -> list[OrganisationOverride]:
+    return list(
+        session.scalars(
+            select(OrganisationOverride).order_by(
+                OrganisationOverride.kind, OrganisationOverride.source
+            )
+        )
+    )
+
+
+def mark_changed(session: Session, keys: set[str]) -> int:
+    """Give every item and person whose organisation reads as one of `keys` (before or after
+    the change) a new change number, so both indices re-send them with their new key."""
+    resolver = load_resolver(session)
+    names = session.scalars(select(Item.organisation).distinct())
+    hit = [n for n in names if organisation_key(n) in keys or resolver.key(n) in keys]
+    items = list(session.scalars(select(Item).where(Item.organisation.in_(hit)))) if hit else []
+    seq = next_value(session) if items else 0
+    for item in items:
+        item.change_seq = seq
+    people = _rekey_people(session, resolver, keys)
+    session.flush()
+    return len(items) + people
+
+
+def _rekey_people(session: Session, resolver: OrganisationResolver, keys: set[str]) -> int:
+    changed = 0
+    for person in session.scalars(select(Person).where(Person.organisation != "")):
+        new_key = resolver.key(person.organisation)
+        if new_key != person.organisation_key and (
+            new_key in keys or person.organisation_key in keys
+        ):
+            person.organisation_key = new_key
+            person.change_seq = next_value(session, PEOPLE_CHANGES)
+            changed += 1
+    return changed

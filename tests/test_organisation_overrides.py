@@ -1,0 +1,80 @@
+"""An operator's merges and splits of organisation keys, through `mutual organisation`, reaching
+the items' index, the people index and the organisation pages after `mutual index`."""
+
+from __future__ import annotations
+
+from catalog.accounts import add_user
+from catalog.communities import add_community
+from catalog.db import make_engine, session_factory, transaction
+from catalog.items import store_items
+from catalog.memberships import add_member
+from catalog.people import LISTED, PersonFields, publish_profile
+from catalog.records import ParsedItem
+from catalog.sources import add_source
+from ground.settings import Settings
+from tests.helpers import run_mutual
+from tests.web import PASSWORD, sign_in
+from webapp import create_app
+
+RENAMED = "Warehouse Automation Lead"  # posted under Acme's new name
+
+
+def _populate(settings: Settings) -> None:
+    sessions = session_factory(make_engine(settings.resolved_database_url))
+    with transaction(sessions) as session:
+        finance = add_community(session, "Finance Leaders", slug="finance")
+        jane, ann = (add_user(session, f"{n}@example.org", PASSWORD) for n in ("jane", "ann"))
+        for user in (jane, ann):
+            add_member(session, user, finance)
+        source = add_source(session, "finance", "https://finance.example/jobs.rss")
+        jobs = [
+            ParsedItem(
+                url="https://finance.example/1", title=RENAMED, organisation="Acme Robotics Inc."
+            ),
+            ParsedItem(
+                url="https://finance.example/2", title="Roof Estimator", organisation="Acme Roofing"
+            ),
+        ]
+        store_items(session, source, jobs)
+        fields = PersonFields("Jane Doe", organisation="Acme Corp.", role="Controller")
+        publish_profile(session, jane.id, finance.id, fields, LISTED)
+
+
+def _page(settings: Settings, url: str) -> str:
+    client = create_app(settings, {"TESTING": True, "SECRET_KEY": "k"}).test_client()
+    assert sign_in(client, "ann@example.org").status_code == 302
+    return client.get(url).get_data(as_text=True)
+
+
+def test_a_merge_joins_two_keys_and_a_split_takes_one_name_apart(catalog: Settings) -> None:
+    _populate(catalog)
+    run_mutual(catalog, "index")
+    assert "Jane Doe" not in _page(catalog, f"/?q={RENAMED}")  # acme-robotics is not acme yet
+
+    said = run_mutual(catalog, "organisation", "merge", "acme-robotics", "acme").stdout
+    assert "1 items and people read differently now" in said
+    run_mutual(catalog, "index")
+    page = _page(catalog, f"/?q={RENAMED}")
+    assert "1 person from your communities works at Acme Robotics Inc." in page
+    assert RENAMED in _page(catalog, "/org/acme-robotics")  # the old key leads to the new one
+
+    # Acme Roofing keys as "acme-roofing" already; split it off into a key of its own name
+    # anyway, then forget the merge: Jane is no longer next to the renamed posting.
+    run_mutual(catalog, "organisation", "split", "Acme Roofing", "acme-roofing-ohio")
+    assert (
+        run_mutual(catalog, "organisation", "key", "Acme Roofing").stdout.strip()
+        == "acme-roofing-ohio"
+    )
+    run_mutual(catalog, "organisation", "forget", "merge", "acme-robotics")
+    run_mutual(catalog, "index")
+    assert "Jane Doe" not in _page(catalog, f"/?q={RENAMED}")
+    listed = run_mutual(catalog, "organisation", "list", "--json").stdout
+    assert '"target": "acme-roofing-ohio"' in listed and "acme-robotics" not in listed
+
+
+def test_a_merge_into_itself_or_round_in_a_loop_is_refused(catalog: Settings) -> None:
+    run_mutual(catalog, "organisation", "merge", "globex-trading", "globex")
+    looped = run_mutual(catalog, "organisation", "merge", "globex", "globex-trading", check=False)
+    assert looped.returncode != 0 and "would make a loop" in looped.stderr
+    bad = run_mutual(catalog, "organisation", "merge", "Not A Key!", "globex", check=False)
+    assert bad.returncode != 0 and "is not an organisation key" in bad.stderr
