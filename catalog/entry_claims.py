@@ -23,8 +23,8 @@ from catalog.models.base import utcnow
 from catalog.models.entry_claims import EntryClaim
 from catalog.models.memberships import Membership
 from catalog.models.people import Person
-from catalog.people import DIRECTORY, PEOPLE_CHANGES
-from catalog.sequences import next_value
+from catalog.people import DIRECTORY
+from catalog.sequences import PEOPLE_CHANGES, next_value
 from ground.errors import MutualError
 
 CLAIM_LIFETIME = timedelta(hours=48)
