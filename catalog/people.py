@@ -22,7 +22,6 @@ from catalog.organisation_overrides import OrganisationResolver, load_resolver
 from catalog.sequences import PEOPLE_CHANGES, next_value
 from ground.errors import MutualError
 
-__all__ = ["PEOPLE_CHANGES"]  # the people change log's name, read here by its users too
 UNLISTED = "unlisted"
 LISTED = "members"
 INTRODUCTIONS = "introductions"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from catalog.models.people import Person, PersonDeletion
@@ -25,12 +25,17 @@ def newest_people_change(session: Session) -> int:
     return current_value(session, PEOPLE_CHANGES)
 
 
-def changed_people(session: Session, after: int, upto: int, limit: int = 1000) -> list[PersonRow]:
-    """People changed in (after, upto], in change order, at most `limit`."""
+def changed_people(
+    session: Session, after: int, upto: int, limit: int = 1000, after_id: int = 0
+) -> list[PersonRow]:
+    """People changed in (after, upto], in (change, id) order, at most `limit`, starting past
+    the person `after_id` of change `after`: rows may share a change number (a bulk write),
+    so a page boundary can fall inside one."""
+    position = tuple_(Person.change_seq, Person.id) > tuple_(after, after_id)
     rows = session.execute(
         select(Person, Community.slug, Community.name)
         .join(Community, Community.id == Person.community_id)
-        .where(Person.change_seq > after, Person.change_seq <= upto)
+        .where(position, Person.change_seq <= upto)
         .order_by(Person.change_seq, Person.id)
         .limit(limit)
     )

@@ -164,14 +164,14 @@ def _batches(
         gone = removed_people(session, after, upto)
     for start in range(0, len(gone), BATCH):
         yield [_delete(index, pid) for pid in gone[start : start + BATCH]]
-    position = after
+    position = (after, 0)
     while True:
         with sessions() as session:
-            rows = changed_people(session, position, upto, BATCH)
+            rows = changed_people(session, position[0], upto, BATCH, after_id=position[1])
             resolver = load_resolver(session)
         if not rows:
             return
-        position = rows[-1].person.change_seq
+        position = (rows[-1].person.change_seq, rows[-1].person.id)
         yield [_action(index, row, resolver) for row in rows]
 
 

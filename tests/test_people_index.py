@@ -3,11 +3,13 @@ organisations in one request, and consent changes and leaving taking effect on t
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
 from catalog.accounts import add_user
 from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction
 from catalog.memberships import add_member, leave
-from catalog.models.people import Directory
+from catalog.models.people import Directory, Person
 from catalog.models.sources import Community
 from catalog.people import (
     INTRODUCTIONS,
@@ -152,3 +154,18 @@ def test_unlisting_and_leaving_leave_the_index_on_the_next_sync(catalog: Setting
     assert not report.rebuilt and report.removed == 1
     assert "Jane Doe" not in _names(catalog, users["ann"])
     assert rebuild_people(client, sessions, catalog).indexed == 3
+
+
+def test_people_sharing_one_change_number_are_all_indexed(catalog: Settings) -> None:
+    """A bulk write may give many rows one change number; the sync pages by (number, id)."""
+    sessions = session_factory(make_engine(catalog.resolved_database_url))
+    with transaction(sessions) as session:
+        community = add_community(session, "Big Association", slug="big")
+        roster = Directory(community_id=community.id, name="roster")
+        session.add(roster)
+        session.flush()
+        entries = [DirectoryEntry(f"m{n}", PersonFields(f"Member {n}")) for n in range(1500)]
+        replace_directory(session, roster, entries)
+        session.execute(update(Person).values(change_seq=7))
+    report = rebuild_people(make_client(catalog), sessions, catalog)
+    assert report.indexed == 1500
