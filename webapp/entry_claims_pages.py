@@ -98,7 +98,8 @@ def claim(slug: str, person_id: int) -> Response:
     db().commit()
     link = public_url_for("entry_claims.confirm", token=token)
     subject = f"Is this you? Your entry in {community.name}'s member directory"
-    send_later(person.roster_email, subject, claim_text(community.name, person.display_name, link))
+    to = person.roster_email.strip()  # as the admin's file wrote it, spaces and all
+    send_later(to, subject, claim_text(community.name, person.display_name, link))
     flash(SENT)
     return redirect(url_for("entry_claims.claim_page", slug=community.slug))
 
