@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from catalog.directory_pages import remove_source_directory
 from catalog.items import delete_items
 from catalog.models.base import utcnow
 from catalog.models.items import Item, Sighting
@@ -43,6 +44,7 @@ def remove_source(session: Session, source: Source) -> SourceRemoved:
     _drop_sightings(session, shared, source.id)
     deleted = delete_items(session, alone)
     report = SourceRemoved(source.id, source.url, source.community.slug, deleted, len(shared))
+    remove_source_directory(session, source)  # a directory page's people go with it
     session.delete(source)
     session.flush()
     return report

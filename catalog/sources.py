@@ -22,8 +22,20 @@ from catalog.models.sources import Source
 from catalog.records import FetchInfo
 from ground.errors import MutualError
 
-# What a source's URL serves; each kind has its parser module in crawlers/.
-SOURCE_KINDS = ("feed", "calendar", "jobboard", "structured", "html", "sitemap", "resource")
+# What a source's URL serves; each kind has its parser module in crawlers/. A "directory" is
+# a member-only directory page: it brings people, not items (catalog/directory_pages.py).
+SOURCE_KINDS = (
+    "feed",
+    "calendar",
+    "jobboard",
+    "structured",
+    "html",
+    "sitemap",
+    "resource",
+    "directory",
+)
+# Kinds that bring people: members' data, so only ever from a member-only source.
+PEOPLE_KINDS = ("directory",)
 ACCESS_LEVELS = ("public", "members")
 ITEM_KINDS = ("job", "event", "resource")
 # What a source's items are when nobody said: a calendar holds events, an article page is a
@@ -41,6 +53,10 @@ class SourceExists(MutualError):
 
 class InvalidChoice(MutualError):
     """A value is not one of those allowed; the message lists them."""
+
+
+class PublicDirectory(MutualError):
+    """A directory page source without member-only access: people data stays with members."""
 
 
 class UnknownSource(MutualError):
@@ -96,6 +112,11 @@ def add_source(
     _check_choice("kind", kind, SOURCE_KINDS)
     _check_choice("item kind", item_kind, ITEM_KINDS)
     _check_choice("access", access, ACCESS_LEVELS)
+    if kind in PEOPLE_KINDS and access != "members":
+        raise PublicDirectory(
+            "a directory page lists members: add it with access members (--access members) "
+            "and its sign-in, so its people stay with the community's members"
+        )
     community = get_community(session, community_slug)
     existing = session.scalar(
         select(Source).where(Source.community_id == community.id, Source.url == url)

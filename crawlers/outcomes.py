@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from catalog.people import DirectoryEntry
 from catalog.records import FetchInfo, ParsedItem
 
 
@@ -22,6 +23,9 @@ class SourceFetched:
     complete: bool = False
     # When the spider sent the source's first request (the crawl history's start time).
     started_at: datetime | None = None
+    # A directory page's people (None for every other kind): at least one, read from a page
+    # fetched whole, so they replace the directory's people.
+    people: list[DirectoryEntry] | None = None
 
 
 @dataclass

@@ -12,6 +12,7 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.orm import Session
 
 from catalog.db import make_engine, session_factory, transaction
+from catalog.directory_pages import refresh_directory_page
 from catalog.fetch_history import FAILED, NOT_MODIFIED, OK, ItemCounts, record_attempt
 from catalog.items import count_unchanged_listing, expire_items, store_items
 from catalog.outages import CatalogUnavailable, catalog_failure, patiently
@@ -81,6 +82,9 @@ class CatalogPipeline:
         deferred_from_coro(self.crawler.stop_async())
 
     def _store_fetched(self, outcome: SourceFetched) -> None:
+        if outcome.people is not None:
+            self._store_people(outcome)
+            return
         with transaction(self.sessions) as session:
             source = get_source(session, outcome.source_id)
             if outcome.info.status == 304:
@@ -104,6 +108,24 @@ class CatalogPipeline:
         self.progress(
             f"source #{outcome.source_id}: {len(outcome.items)} items "
             f"({report.new} new, {report.changed} changed)"
+        )
+
+    def _store_people(self, outcome: SourceFetched) -> None:
+        """A directory page's people replace its directory's (the spider reports people only
+        for a page read with at least one entry, so an error page never empties it)."""
+        people = outcome.people or []
+        with transaction(self.sessions) as session:
+            source = get_source(session, outcome.source_id)
+            report = refresh_directory_page(session, source, people)
+            record_fetch_success(session, source, outcome.info, self.backoff, len(people))
+            counts = ItemCounts(report.added, report.updated, report.unchanged)
+            _record_attempt(session, outcome, OK, counts)
+        self._count("sources_ok")
+        self._count("people_added", report.added)
+        self._count("people_removed", report.removed)
+        self.progress(
+            f"source #{outcome.source_id}: {len(people)} people ({report.added} new, "
+            f"{report.updated} changed, {report.removed} gone)"
         )
 
     def _store_failed(self, outcome: SourceFailed) -> None:

@@ -7,6 +7,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crawlers.directory_pages import DirectoryOptions, InvalidDirectoryOptions
 from crawlers.guard import check_url
 from crawlers.html_list_options import InvalidListOptions, ListOptions
 from ground.errors import MutualError
@@ -29,6 +30,11 @@ def check_source_options(kind: str, options: Any) -> None:
         try:
             ListOptions.from_dict(options)
         except InvalidListOptions as exc:
+            raise InvalidOptions(str(exc)) from exc
+    elif kind == "directory":
+        try:
+            DirectoryOptions.from_dict(options)
+        except InvalidDirectoryOptions as exc:
             raise InvalidOptions(str(exc)) from exc
     elif kind == "sitemap":
         _check_sitemap(options)

@@ -15,7 +15,16 @@ if TYPE_CHECKING:
     from catalog.credentials import Credentials
 
 # Kept here, not imported from catalog.sources, so that `--help` needs no database library.
-SOURCE_KINDS = ("feed", "calendar", "jobboard", "structured", "html", "sitemap", "resource")
+SOURCE_KINDS = (
+    "feed",
+    "calendar",
+    "jobboard",
+    "structured",
+    "html",
+    "sitemap",
+    "resource",
+    "directory",
+)
 AUTH_KINDS = ("none", "basic", "bearer", "cookie", "form")
 ACCESS_LEVELS = ("public", "members")
 ITEM_KINDS = ("job", "event", "resource")
@@ -56,7 +65,8 @@ def source() -> None:
     metavar="KEY=VALUE",
     help="A kind-specific setting (repeatable): for html the selectors item, title, link, date, "
     "organisation, location, summary, next_page, detail_body and follow_details=true; for "
-    "sitemap pattern=REGEX. See docs/sources.md.",
+    "sitemap pattern=REGEX; for directory (a member-only directory page) the selectors entry, "
+    "name, organisation, role, headline, location, profile and email. See docs/sources.md.",
 )
 @click.option(
     "--auth",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from catalog.models.base import utcnow
+from catalog.people import DirectoryEntry
 from catalog.records import FetchInfo, ParsedItem
 from catalog.sources import SourceRef
 from crawlers.enrichment.source_hints import with_source_zone
@@ -31,6 +32,8 @@ class SourceRun:
     reported: bool = False
     # An html source's selectors, compiled once for all its pages.
     list_options: ListOptions | None = None
+    # A directory page's people, once its page was read with at least one entry.
+    people: list[DirectoryEntry] | None = None
     started_at: datetime = field(default_factory=utcnow)
 
     def add(self, result: ParseResult) -> None:
@@ -48,7 +51,9 @@ class SourceRun:
         # An archive of articles lists the latest few: leaving one out is not taking it down.
         # An empty answer is more often a broken page than a board with nothing open.
         complete = self.complete and bool(self.items) and self.source.item_kind != "resource"
-        return SourceFetched(self.source.id, info, self.items, complete, self.started_at)
+        return SourceFetched(
+            self.source.id, info, self.items, complete, self.started_at, self.people
+        )
 
 
 def list_options(run: SourceRun) -> ListOptions:

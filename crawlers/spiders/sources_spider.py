@@ -22,6 +22,12 @@ from catalog.records import FetchInfo
 from catalog.sources import SourceRef
 from crawlers import html_lists, sitemaps
 from crawlers.auth import origin, trusted_origins
+from crawlers.directory_pages import (
+    DirectoryOptions,
+    InvalidDirectoryOptions,
+    NoDirectoryEntries,
+    parse_directory,
+)
 from crawlers.html_list_options import InvalidListOptions
 from crawlers.outcomes import SourceFailed
 from crawlers.parsers import UNREADABLE, parse_body, parse_page
@@ -248,6 +254,8 @@ class SourcesSpider(Spider):
             return self._read_list(run, response, page)
         if kind == "sitemap":
             return self._read_sitemap(run, response)
+        if kind == "directory":
+            return self._read_directory(run, response)
         content_type = header(response, b"Content-Type")
         run.add(
             parse_body(
@@ -276,6 +284,15 @@ class SourcesSpider(Spider):
                 requests.append(self._request(run, url, self.parse_list_page, page=page + 1))
         return requests
 
+    def _read_directory(self, run: SourceRun, response: Response) -> list[Request | None]:
+        """A directory page's people. A page without one raises NoDirectoryEntries, failing
+        the source: an error or sign-in page answered 200 must not empty the directory."""
+        options = DirectoryOptions.from_dict(run.source.options)
+        page = parse_directory(response.url, response.body, options)
+        run.people = page.entries
+        run.warnings.extend(page.problems[:10])
+        return []
+
     def _read_sitemap(self, run: SourceRun, response: Response) -> list[Request | None]:
         result = sitemaps.parse(
             response.url,
@@ -303,10 +320,15 @@ class SourcesSpider(Spider):
         if run.failure is None:
             try:
                 yield from (request for request in step() if request is not None)
-            except UNREADABLE as exc:
+            except (*UNREADABLE, NoDirectoryEntries) as exc:
                 status = run.info.status if run.info else None
                 run.failure = SourceFailed(run.source.id, str(exc), status)
-            except (InvalidListOptions, sitemaps.NotASitemap, LoginFailed) as exc:
+            except (
+                InvalidListOptions,
+                InvalidDirectoryOptions,
+                sitemaps.NotASitemap,
+                LoginFailed,
+            ) as exc:
                 run.failure = SourceFailed(run.source.id, str(exc))
             except Exception as exc:  # a parser bug must fail its source, not the bookkeeping
                 log.exception("source #%s: unexpected error", run.source.id)
