@@ -147,6 +147,9 @@ class PreviewSpider(SourcesSpider):
         self.preview.status = outcome.info.status
         self.preview.items = [enrich(item) for item in outcome.items]
         self.preview.warnings = list(outcome.info.warnings)
+        if outcome.people is not None:  # a directory page: people are for members, not here
+            found = f"{len(outcome.people)} people read from the directory page (not shown)"
+            self.preview.warnings.insert(0, found)
 
 
 def preview_source(

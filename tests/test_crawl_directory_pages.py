@@ -4,6 +4,7 @@ when someone leaves it, survive an error page, and go with the source."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from sqlalchemy import select
@@ -136,3 +137,15 @@ def test_a_directory_page_brings_its_people_to_members_and_follows_the_page(
     # Removing the source removes its directory and its people.
     run_mutual(settings, "source", "remove", "1")
     assert _people(settings) == {}
+
+
+def test_a_test_fetch_says_how_many_people_the_selectors_read_without_showing_them(
+    catalog: Settings, site: LocalSite
+) -> None:
+    options = [part for option in OPTIONS for part in ("--option", option)]
+    url = f"{site.base_url}{PAGE}"
+    result = run_mutual(catalog, "source", "test", url, "--kind", "directory", *options, "--json")
+    preview = json.loads(result.stdout)
+    assert preview["items"] == []
+    assert preview["warnings"][0] == "5 people read from the directory page (not shown)"
+    assert "Ruth Adebayo" not in result.stdout and "kenji@" not in result.stdout
