@@ -20,6 +20,7 @@ from elasticsearch import Elasticsearch
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.alert_mail import compose_alert
+from alerts.fellow_alerts import send_new_fellows
 from alerts.mail import MailFailed, MailNotConfigured, send
 from alerts.matching import match_saved_searches, visible_hits
 from alerts.outbox import delivery_matches, due_deliveries, plan_deliveries, record_failure
@@ -52,6 +53,7 @@ class AlertsReport:
     emails_sent: int = 0
     webhooks_sent: int = 0
     dropped: int = 0
+    fellow_emails: int = 0  # "new fellow member at an organisation you follow"
     failures: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -59,6 +61,7 @@ class AlertsReport:
             f"checked {self.searches} saved searches: {self.new_matches} new matches, "
             f"{self.emails_sent} e-mails sent, {self.webhooks_sent} webhooks sent, "
             f"{self.dropped} deliveries dropped (no longer visible), "
+            f"{self.fellow_emails} new-fellow-member e-mails, "
             f"{len(self.failures)} failures"
         )
 
@@ -84,10 +87,20 @@ def run_alerts(settings: Settings, now: datetime | None = None) -> AlertsReport:
             report = _match(context)
             _plan(context)
             _deliver_all(context, report)
+            _announce_fellows(context, report)
     finally:
         client.close()
         engine.dispose()
     return report
+
+
+def _announce_fellows(context: _Context, report: AlertsReport) -> None:
+    """Follows of organisations: new fellow members listed there since the last pass."""
+    if not context.settings.smtp_host:
+        return  # no mail set up: nothing can be announced, and nothing is marked as told
+    fellows = send_new_fellows(context.settings, context.sessions)
+    report.fellow_emails += fellows.mails
+    report.failures += fellows.failures
 
 
 def _in_transaction(context: _Context, work: Callable[[Session], T]) -> T:

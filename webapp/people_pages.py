@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from catalog.memberships import access
 from catalog.models.people import Person
+from catalog.organisation_follows import follow, is_following, unfollow
 from catalog.organisation_overrides import load_resolver
 from catalog.organisations import organisation_key
 from catalog.people import (
@@ -163,7 +164,26 @@ def organisation_page(key: str) -> tuple[str, int] | str:
         name=name or key,
         listings=listings,
         path=paths.get(key),
+        following=is_following(db(), required_user().id, key),
+        empty=EmptyForm(),
     )
+
+
+@blueprint.post("/org/<key>/follow")
+@signin_required
+def follow_organisation(key: str) -> Response:
+    """Follow (or, with `stop`, unfollow) an organisation: new fellow members there by mail."""
+    key = load_resolver(db()).canonical(organisation_key(key[:200])) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if request.form.get("stop"):
+        unfollow(db(), required_user().id, key)
+        flash("You no longer follow it.")
+    else:
+        follow(db(), required_user().id, key)
+        flash("Followed: new fellow members listed there will come by e-mail.")
+    db().commit()
+    return redirect(url_for("people.organisation_page", key=key))
 
 
 @blueprint.get("/account/member-data.json")
