@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.active_members import grants_access
@@ -335,9 +335,3 @@ def forget_member_data(session: Session, user_id: int) -> int:
         _forget(session, person)
     session.flush()
     return len(people)
-
-
-def forget_person_changes_before(session: Session, change_seq: int) -> int:
-    """Drop tombstones the people index has already applied."""
-    result = session.execute(delete(PersonDeletion).where(PersonDeletion.change_seq <= change_seq))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -22,7 +22,6 @@ from mutual.cli_output import catalog_session, print_rows
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from catalog.models.people import Directory
     from catalog.people import DirectoryReport
     from crawlers.roster_entries import RosterParse
 
@@ -168,13 +167,13 @@ def _write(
     """Import the entries (`how`: admits members, None to leave it; dry run); the report and
     how many waiting requests the roster approved."""
     from catalog.communities import get_community
-    from catalog.people import replace_directory
+    from catalog.people import ensure_directory, replace_directory
     from catalog.roster_admission import admit_pending
 
     admits_members, dry_run = how
     try:
         with catalog_session(settings) as session:
-            found = _directory(session, get_community(session, slug).id, name)
+            found = ensure_directory(session, get_community(session, slug).id, name)
             found.columns = dict(parse.columns)
             if admits_members is not None:
                 found.admits_members = admits_members
@@ -187,18 +186,6 @@ def _write(
     except _DryRun as stopped:
         return stopped.report, 0
     return report, admitted
-
-
-def _directory(session: Session, community_id: int, name: str) -> Directory:
-    from catalog.models.people import Directory
-    from catalog.people import find_directory
-
-    found = find_directory(session, community_id, name)
-    if found is None:
-        found = Directory(community_id=community_id, name=name, kind="roster", columns={})
-        session.add(found)
-        session.flush()
-    return found
 
 
 def _print_report(
