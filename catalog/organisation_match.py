@@ -7,28 +7,34 @@ The order of the decision (docs/organisations.md):
    boards and mail providers are ignored); two different domains keep them apart, even under
    one name ("Delta" on delta.com and on deltafaucet.com);
 3. the same key (catalog.organisations.organisation_key): the same organisation;
-4. near matches by rapidfuzz, word by word, in order: the same number of words, each alike
-   but for the typos that rarely make another name: two neighbouring letters swapped
-   ("Microsfot") in a word of five letters or more, a letter more or less in a word of nine
-   or more ("Labratories"), German umlauts written out ("Mueller", "Müller"); or the same
-   letters with the spaces left out ("Pricewaterhouse Coopers"). A letter changed ("Cigna"
-   and "Signa", "Acme Foods" and "Acme Goods") or dropped from a shorter word ("Globex" and
-   "Globe") is another name.
+4. near matches by rapidfuzz, word by word, in order, the words read spelled out and as
+   written ("Technolgies"), and a registered name without the "Bank" before its legal form
+   ("Monzo Bank Ltd" reads as "Monzo"): the same number of words, each alike but for the
+   typos that rarely make another name: two neighbouring letters swapped ("Microsfot") in a
+   word of five letters or more, a doubled letter written once or a letter doubled
+   ("Addidas", "Qualcom") in a word of five or more, any one letter more, less or changed in
+   a word of nine or more ("Labratories", "Volkswagon"), German umlauts written out
+   ("Mueller", "Müller"), a plural "s" on a word after the first ("American Airline"); or the
+   same letters with the spaces left out ("Pricewaterhouse Coopers"). A letter changed
+   ("Cigna" and "Signa", "Acme Foods" and "Acme Goods") or dropped from a shorter word
+   ("Globex" and "Globe", "Discover" and "Discovery") is another name, and so is a plural
+   first word ("Cargill" and "Cargills").
 A word more on one side is another organisation ("Northwind Health" and "Northwind Health
-Partners", "Acme" and "Acme Robotics"), and so is a different word ("Acme Robotics" and "Acme
-Roofing"). Acronyms ("IBM" and "International Business Machines") are not guessed: the domain
-or an admin's merge joins them.
+Partners", "Acme" and "Acme Robotics", "Apple" and "Apple Bank"), and so is a different word
+("Acme Robotics" and "Acme Roofing"). Acronyms ("IBM" and "International Business Machines")
+are not guessed: the domain or an admin's merge joins them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import product
 from urllib.parse import urlsplit
 
 import tldextract
 from rapidfuzz.distance import OSA, Levenshtein
 
-from catalog.organisations import name_words, organisation_key
+from catalog.organisations import has_legal_form, name_words, organisation_key
 
 Overrides = Callable[[str, str], bool | None]
 
@@ -69,6 +75,13 @@ SHARED_DOMAINS = frozenset(
 )
 # Words that say nothing about which organisation it is, left out of near matches.
 WEAK_WORDS = frozenset({"and", "of", "the", "group", "holdings", "holding"})
+# Words a registered name carries before its legal form: "Monzo Bank Ltd" is the bank Monzo,
+# so near matches also read it without them; "Apple Bank" (no legal form) stays another name.
+REGISTERED_WORDS = frozenset({"bank"})
+# Letters a word needs before one edit of any kind is read as a typo ("Volkswagon").
+LONG_WORD = 9
+# Letters a word needs before a doubled letter written once (or a letter doubled) is a typo.
+DOUBLED_WORD = 5
 
 
 def offline_extractor() -> tldextract.TLDExtract:
@@ -106,11 +119,20 @@ def same_organisation(
         return domain_a == domain_b
     if key_a and key_a == key_b:
         return True
-    return near_match(name_words(a), name_words(b))
+    return any(near_match(x, y) for x, y in product(word_views(a), word_views(b)))
+
+
+def word_views(name: str) -> list[list[str]]:
+    """The name's words spelled out, as written, and without a registered name's "Bank"."""
+    spelled = name_words(name)
+    views = [spelled, name_words(name, spell_out=False)]
+    if len(spelled) > 1 and spelled[-1] in REGISTERED_WORDS and has_legal_form(name):
+        views.append(spelled[:-1])
+    return views
 
 
 def near_match(words_a: list[str], words_b: list[str]) -> bool:
-    """The same words in the same order, allowing a typo in the longer ones."""
+    """The same words in the same order, allowing a typo, and a plural after the first word."""
     strong_a = [word for word in words_a if word not in WEAK_WORDS]
     strong_b = [word for word in words_b if word not in WEAK_WORDS]
     if not strong_a or not strong_b:
@@ -121,7 +143,8 @@ def near_match(words_a: list[str], words_b: list[str]) -> bool:
         return True
     if len(strong_a) != len(strong_b):
         return False
-    return all(_near_word(x, y) for x, y in zip(strong_a, strong_b, strict=True))
+    pairs = enumerate(zip(strong_a, strong_b, strict=True))
+    return all(_near_word(x, y) or (i > 0 and _plural(x, y)) for i, (x, y) in pairs)
 
 
 def _near_word(a: str, b: str) -> bool:
@@ -130,9 +153,27 @@ def _near_word(a: str, b: str) -> bool:
     shorter = min(len(a), len(b))
     if shorter < 5 or a.isdigit() or b.isdigit() or OSA.distance(a, b, score_cutoff=1) > 1:
         return False
+    if shorter >= LONG_WORD:
+        return True
     if len(a) == len(b):  # one edit of the same length: a swap, or a letter changed
         return Levenshtein.distance(a, b, score_cutoff=1) > 1
-    return shorter >= 9
+    return shorter >= DOUBLED_WORD and _doubled_letter(a, b)
+
+
+def _doubled_letter(a: str, b: str) -> bool:
+    """One letter more or less, next to the same letter: "Addidas", "Qualcom", "Deloite"."""
+    edits = list(Levenshtein.editops(a, b))
+    if len(edits) != 1:
+        return False
+    edit = edits[0]
+    word, at = (a, edit.src_pos) if edit.tag == "delete" else (b, edit.dest_pos)
+    return word[at] in word[max(at - 1, 0) : at] + word[at + 1 : at + 2]
+
+
+def _plural(a: str, b: str) -> bool:
+    """A plural "s" more or less: "Airline" and "Airlines" (never on the first word)."""
+    shorter, longer = sorted((a, b), key=len)
+    return len(shorter) >= 4 and longer == f"{shorter}s"
 
 
 def _umlauts_read(word: str) -> str:

@@ -3,8 +3,9 @@
 "Acme Corp.", "ACME Corporation", "acme" and "The Acme Company, Inc." all get the key ``acme``.
 How (docs/organisations.md): Unicode folded (NFKD, accents dropped, casefold), anything in
 brackets dropped ("Acme (UK) Ltd"), legal forms removed in many locales by cleanco (GmbH, S.A.,
-Ltd, Inc., LLC, Corp., AG, S.p.A., B.V., Pty Ltd, K.K., Sp. z o.o. ...) plus the long forms it
-leaves ("Aktiengesellschaft", "Kabushiki Kaisha" in front), a leading "The" dropped, "&" read
+Ltd, Inc., LLC, Corp., AG, S.p.A., B.V., Pty Ltd, K.K., Sp. z o.o. ...) with the forms it
+lacks added to its terms ("Aktiengesellschaft", "Spółka Akcyjna", "Berhad", "Abp", "& C.")
+and "Kabushiki Kaisha" in front; a leading "The" dropped, "&" read
 as "and", common abbreviations spelled out ("Intl", "Mfg", "Univ"), "X, University of" turned
 round, then punctuation and spaces collapsed to single hyphens. A name with no Latin letters
 left (a Japanese or Cyrillic name) gets ``u-`` and a short hash of its folded form: still stable.
@@ -19,13 +20,17 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from cleanco import basename  # type: ignore[import-untyped]
+from cleanco.clean import (  # type: ignore[import-untyped]
+    custom_basename,
+    get_unique_terms,
+    normalize_terms,
+)
 
 # Letters NFKD does not split into a base letter and a mark.
 _LETTERS = str.maketrans(
     {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "\u0131": "i"}
 )
-# Long legal forms cleanco leaves (checked with cleanco 2.3), as folded words.
+# Legal forms cleanco leaves (checked with cleanco 2.3), as folded words: added to its terms.
 _LONG_FORMS = (
     "s.a.b. de c.v.",
     "s.a. de c.v.",
@@ -38,10 +43,25 @@ _LONG_FORMS = (
     "sociedade anonima",
     "societe anonyme",
     "societa per azioni",
+    "spolka akcyjna",
+    "spolka z ograniczona odpowiedzialnoscia",
+    "sendirian berhad",
+    "berhad",
+    "abp",
+    "& c.",
     "limited partnership",
     "company limited",
     "kabushiki kaisha",
     "yugen kaisha",
+)
+# cleanco's terms and ours, as cleanco's prepare_default_terms reads its own: each form's
+# words without punctuation, the longest forms first ("sdn bhd" before "bhd").
+_TERMS = tuple(
+    (len(words), words)
+    for words in sorted(
+        (form.split() for form in normalize_terms(get_unique_terms() | set(_LONG_FORMS))),
+        key=lambda words: (-len(words), words),
+    )
 )
 # Prefixes that are legal forms: "Kabushiki Kaisha Toshiba", "PT Telkom", "OOO Yandex".
 _LEADING_FORMS = ("kabushiki kaisha ", "pt ", "ooo ", "oao ", "zao ", "the ")
@@ -93,29 +113,31 @@ def strip_legal_forms(folded: str) -> str:
     name = _BRACKETS.sub(" ", folded).strip(" ,")
     while name != previous:
         previous = name
-        name = basename(_strip_long_forms(name)).strip(" ,.-")
+        name = custom_basename(name, _TERMS).strip(" ,.-")
         for prefix in _LEADING_FORMS:
             if name.startswith(prefix) and len(name) > len(prefix):
                 name = name[len(prefix) :].strip()
     return name
 
 
-def _strip_long_forms(name: str) -> str:
-    for form in _LONG_FORMS:
-        if name.endswith(" " + form):
-            return name[: -len(form) - 1].strip(" ,")
-    return name
+def has_legal_form(name: str) -> bool:
+    """Whether the name ends in a legal form: "Monzo Bank Ltd", "Nordea Bank Abp"."""
+    folded = _BRACKETS.sub(" ", fold_text(name)).strip(" ,.-")
+    return bool(folded) and custom_basename(folded, _TERMS).strip(" ,.-") != folded
 
 
-def name_words(name: str) -> list[str]:
-    """The words of an organisation name as keys see them: folded, formless, spelled out."""
+def name_words(name: str, *, spell_out: bool = True) -> list[str]:
+    """The words of an organisation name as keys see them: folded, formless, spelled out.
+
+    `spell_out=False` leaves abbreviations as written ("Technolgies" stays near "Technologies").
+    """
     plain = strip_legal_forms(fold_text(name))
     inverted = _INVERTED.match(plain)
     if inverted:
         plain = f"{inverted['kind']} of {inverted['place']}"
     plain = plain.replace("&", " and ").replace("+", " and ")
     spaced = plain.replace("-", " ").split()
-    words = [ABBREVIATIONS.get(word.strip("."), word) for word in spaced]
+    words = [ABBREVIATIONS.get(word.strip("."), word) for word in spaced] if spell_out else spaced
     joined = (_JOINED.sub("", word) for word in words)
     parts = (part for word in joined for part in _NOT_WORD.split(word))
     return [part for part in parts if part]

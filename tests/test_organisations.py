@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import socket
+from pathlib import Path
 
 import pytest
 
 from bench.organisation_matching import (
     DATA,
+    HOLDOUT_DATA,
     PRECISION_GOAL,
     RECALL_GOAL,
     load_pairs,
@@ -71,6 +73,53 @@ def test_look_alikes_stay_apart(a: str, b: str) -> None:
     assert not same_organisation(a, b)
 
 
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Acme Spółka Akcyjna", "acme"),
+        ("Acme Spółka z ograniczoną odpowiedzialnością", "acme"),
+        ("Acme Dagangan Berhad", "acme-dagangan"),
+        ("Acme Sendirian Berhad", "acme"),
+        ("Acme Oyj Abp", "acme"),
+        ("Acme & C. S.p.A.", "acme"),
+    ],
+)
+def test_legal_forms_cleanco_leaves_are_removed_too(name: str, key: str) -> None:
+    assert organisation_key(name) == key
+    assert organisation_key(key) == key
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Addidas", "Adidas"),
+        ("Qualcom", "Qualcomm"),
+        ("Volkswagon", "Volkswagen"),
+        ("Acme Technolgies", "Acme Technologies"),
+        ("Acme Airline", "Acme Airlines"),
+        ("Acme Bank Ltd", "Acme"),
+        ("Acme Bank Abp", "Acme"),
+    ],
+)
+def test_doubled_letters_long_word_typos_plurals_and_registered_banks_join(a: str, b: str) -> None:
+    assert same_organisation(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Apple", "Apple Bank"),
+        ("Cargill", "Cargills"),
+        ("Discover", "Discovery"),
+        ("Vanguard", "Vantguard"),
+        ("Harbor Freight", "Harbour Freight"),
+        ("Acme Foods", "Acme Goods"),
+    ],
+)
+def test_the_new_rules_keep_first_word_plurals_and_bare_banks_apart(a: str, b: str) -> None:
+    assert not same_organisation(a, b)
+
+
 def test_the_employer_domain_decides_when_both_are_known() -> None:
     assert same_organisation("IBM", "International Business Machines", "ibm.com", "ibm.com")
     assert not same_organisation("Delta", "Delta", "delta.com", "deltafaucet.com")
@@ -124,3 +173,9 @@ def test_the_labelled_pairs_meet_the_goals() -> None:
     assert sum(not pair.same for pair in pairs) >= len(pairs) / 3
     assert result.precision >= PRECISION_GOAL, result.wrong
     assert result.recall >= RECALL_GOAL, result.wrong
+
+
+@pytest.mark.parametrize("path", HOLDOUT_DATA)
+def test_the_hold_out_sets_keep_the_precision_goal(path: Path) -> None:
+    result = score_pairs(load_pairs(path))
+    assert result.precision >= PRECISION_GOAL, result.wrong
