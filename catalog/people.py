@@ -8,16 +8,17 @@ change log, so the people index catches up with it; every removal leaves a tombs
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from catalog.active_members import grants_access
 from catalog.models.base import utcnow
 from catalog.models.memberships import Membership
-from catalog.models.people import Directory, Person, PersonDeletion
+from catalog.models.people import Directory, DirectoryExclusion, Person, PersonDeletion
 from catalog.organisation_overrides import OrganisationResolver, load_resolver
 from catalog.sequences import PEOPLE_CHANGES, next_value
 from ground.errors import MutualError
@@ -67,6 +68,8 @@ class DirectoryReport:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    # Entries an admin removed before (`remove_entry`): left out again.
+    excluded: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -225,7 +228,11 @@ def replace_directory(
     }
     kept: set[str] = set()
     resolver = load_resolver(session)
+    excluded = _excluded_hashes(session, directory)
     for entry in entries:
+        if _key_hash(entry.entry_key) in excluded:
+            report.excluded += 1
+            continue
         if entry.entry_key in kept:
             report.problems.append(f"entry {entry.entry_key!r} appears twice; the first is kept")
             continue
@@ -291,14 +298,51 @@ def remove_directory(session: Session, directory: Directory) -> int:
     return len(people)
 
 
-def remove_person(session: Session, person_id: int) -> bool:
-    """An admin's removal of one imported entry (or a person deleting their own record)."""
+def remove_entry(session: Session, directory: Directory, person_id: int) -> Person | None:
+    """An admin's removal of one imported entry: deleted now, and left out of the directory's
+    later imports and crawls (until the directory itself is removed). None when the
+    directory has no such entry."""
     person = session.get(Person, person_id)
-    if person is None:
-        return False
+    if person is None or person.directory_id != directory.id or person.entry_key is None:
+        return None
+    key_hash = _key_hash(person.entry_key)
+    if session.get(DirectoryExclusion, (directory.id, key_hash)) is None:
+        session.add(DirectoryExclusion(directory_id=directory.id, key_hash=key_hash))
     _forget(session, person)
+    directory.entries = max(0, directory.entries - 1)
     session.flush()
-    return True
+    return person
+
+
+def _key_hash(entry_key: str) -> str:
+    return hashlib.sha256(entry_key.encode("utf-8")).hexdigest()
+
+
+def _excluded_hashes(session: Session, directory: Directory) -> set[str]:
+    rows = session.scalars(
+        select(DirectoryExclusion.key_hash).where(DirectoryExclusion.directory_id == directory.id)
+    )
+    return set(rows)
+
+
+def directory_entries(
+    session: Session, directory: Directory, *, query: str = "", offset: int = 0, limit: int = 100
+) -> tuple[list[Person], int]:
+    """A page of the directory's entries by name (those whose name or organisation contains
+    `query`, when given) and how many there are in all."""
+    where = [Person.directory_id == directory.id]
+    if query:
+        pattern = "%" + query.replace("\\", "").replace("%", "").replace("_", "") + "%"
+        where.append(Person.display_name.ilike(pattern) | Person.organisation.ilike(pattern))
+    total = session.scalar(select(func.count()).select_from(Person).where(*where)) or 0
+    rows = session.scalars(
+        select(Person)
+        .where(*where)
+        .order_by(Person.display_name, Person.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows), int(total)
 
 
 def visible_people(session: Session, user_id: int | None, ids: Iterable[int]) -> list[Person]:

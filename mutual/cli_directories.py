@@ -167,20 +167,20 @@ def _write(
     """Import the entries (`how`: admits members, None to leave it; dry run); the report and
     how many waiting requests the roster approved."""
     from catalog.communities import get_community
-    from catalog.people import ensure_directory, replace_directory
-    from catalog.roster_admission import admit_pending
+    from catalog.directory_import import import_entries
 
     admits_members, dry_run = how
     try:
         with catalog_session(settings) as session:
-            found = ensure_directory(session, get_community(session, slug).id, name)
-            found.columns = dict(parse.columns)
-            if admits_members is not None:
-                found.admits_members = admits_members
-            # New people take their change number before their first flush.
-            with session.no_autoflush:
-                report = replace_directory(session, found, parse.entries)
-            admitted = admit_pending(session, found)
+            community_id = get_community(session, slug).id
+            report, admitted = import_entries(
+                session,
+                community_id,
+                name,
+                parse.columns,
+                parse.entries,
+                admits_members=admits_members,
+            )
             if dry_run:
                 raise _DryRun(report)  # the transaction rolls back: nothing is kept
     except _DryRun as stopped:
@@ -197,7 +197,9 @@ def _print_report(
     as_json: bool,
 ) -> None:
     problems = [*parse.problems, *report.problems]
-    counts = {k: getattr(report, k) for k in ("added", "updated", "unchanged", "removed")}
+    counts = {
+        k: getattr(report, k) for k in ("added", "updated", "unchanged", "removed", "excluded")
+    }
     if as_json:
         answer: dict[str, Any] = {"community": slug, "directory": name, "format": parse.format}
         answer |= {"encoding": parse.encoding, "columns": parse.columns, "dry_run": dry_run}
@@ -251,6 +253,36 @@ def directory_remove(settings: Settings, slug: str, name: str, yes: bool) -> Non
             _confirm(False, f"Delete {slug}/{name} and its {found.entries} people?")
         removed = remove_directory(session, found)
     click.echo(f"{slug}/{name} removed with its {removed} people")
+
+
+@directory.command("remove-entry")
+@click.argument("slug")
+@click.argument("person_id", type=int, metavar="ID")
+@click.option("--yes", is_flag=True, help="Remove without asking.")
+@click.pass_obj
+def directory_remove_entry(settings: Settings, slug: str, person_id: int, yes: bool) -> None:
+    """Delete entry ID (see `mutual directory people`) from community SLUG's directory; later
+    imports and crawls of that directory leave the entry out."""
+    from catalog.communities import get_community
+    from catalog.models.people import Directory, Person
+    from catalog.people import remove_entry
+
+    with catalog_session(settings) as session:
+        person = session.get(Person, person_id)
+        community = get_community(session, slug)
+        directory = session.get(Directory, person.directory_id) if person is not None else None
+        if person is None or directory is None or directory.community_id != community.id:
+            raise UnknownDirectory(
+                f"no directory entry #{person_id} in {slug} (see `mutual directory people {slug}`)"
+            )
+        name = person.display_name
+        if not yes:
+            _confirm(False, f"Delete {name} (#{person_id}) from {slug}/{directory.name}?")
+        remove_entry(session, directory, person_id)
+    click.echo(
+        f"#{person_id} removed from {slug}/{directory.name}; later imports leave it out "
+        "(removing the whole directory lifts that)"
+    )
 
 
 @directory.command("people")

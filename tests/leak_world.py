@@ -100,7 +100,11 @@ def _profiles(
     fields = PersonFields(SHCA_PERSON, organisation="St. Mary's Regional Hospital")
     replace_directory(session, roster, [DirectoryEntry("p1", fields, roster_email=ROSTER_ADDRESS)])
     shca_person = session.scalar(select(Person.id).where(Person.directory_id == roster.id))
-    return {"circle_person": str(admin.id), "shca_person": str(shca_person)}
+    return {
+        "circle_person": str(admin.id),
+        "shca_person": str(shca_person),
+        "shca_roster": str(roster.id),
+    }
 
 
 def _populate(

@@ -211,6 +211,24 @@ PATHS: tuple[Row, ...] = (
         403,
         anonymous=302,
     ),
+    # The association's roster: its entries for the operator (its only admin) alone.
+    Row(
+        "/c/<slug>/manage/directories/<int:directory_id>/entries",
+        "/c/shca/manage/directories/{shca_roster}/entries",
+        _shows({"shca_person": OPERATOR}),
+        OPERATOR,
+        403,
+        anonymous=302,
+    ),
+    # An upload's preview is its uploader's only: a token nobody uploaded is gone for all.
+    Row(
+        "/c/<slug>/manage/directories/preview/<token>",
+        "/c/circle/manage/directories/preview/nope",
+        {},
+        frozenset(),
+        anonymous=302,
+        refused=IN_SHCA,
+    ),
     Row("/communities", "/communities", _shows({"circle": KNOWS_CIRCLE})),
     operator_page("/communities/import", "/communities/import"),
     Row("/feeds/<token>.atom", "/feeds/{feed}.atom", _shows(BOTH_ITEMS), EVERYONE - {"anonymous"}),

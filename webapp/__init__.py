@@ -8,6 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from catalog.db import make_engine
+from crawlers.roster_entries import MAX_BYTES as MAX_ROSTER_BYTES
 from ground.secret_key import secret_key
 from ground.settings import Settings, load_settings
 from indexer.client import make_client
@@ -19,6 +20,7 @@ from webapp import (
     api,
     communities_pages,
     community_admin,
+    directory_admin_pages,
     entry_claims_pages,
     health,
     introductions_pages,
@@ -42,6 +44,8 @@ from webapp.security_headers import init_security_headers
 from webapp.services import Services
 from webapp.static_files import init_static_cache
 
+MAX_UPLOAD_BYTES = MAX_ROSTER_BYTES + 1024 * 1024
+
 
 def create_app(
     settings: Settings | None = None, test_config: dict[str, Any] | None = None
@@ -56,6 +60,8 @@ def create_app(
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         # Tokens live as long as the session: a form left open all day still submits.
         WTF_CSRF_TIME_LIMIT=None,
+        # The largest upload is a roster (crawlers.roster_entries.MAX_BYTES) with its form.
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
     )
     app.config.update(test_config or {})
     app.extensions["mutual"] = services = Services(
@@ -99,6 +105,7 @@ BLUEPRINTS = (
     people_pages.blueprint,
     entry_claims_pages.blueprint,
     roster_admission_pages.blueprint,
+    directory_admin_pages.blueprint,
 )
 
 

@@ -62,3 +62,13 @@ class OpmlUploadForm(FlaskForm):
 
 class ManifestUploadForm(FlaskForm):
     manifest = FileField("Manifest (TOML)", validators=[FileRequired()])
+
+
+class RosterUploadForm(FlaskForm):
+    roster = FileField("Roster file (CSV or vCard)", validators=[FileRequired()])
+    directory_name = StringField(
+        "Directory name",
+        default="roster",
+        validators=[DataRequired(), Length(max=200)],
+        description="Uploading under the same name again replaces that directory's entries.",
+    )

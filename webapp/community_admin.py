@@ -51,6 +51,7 @@ from webapp.admin_forms import (
     InvitationForm,
     ManifestUploadForm,
     OpmlUploadForm,
+    RosterUploadForm,
     SourceForm,
 )
 from webapp.communities_pages import community_or_404
@@ -109,6 +110,7 @@ def render_manage(community: Community, status: int = 200, **forms: Any) -> tupl
         invitation_form=forms.pop("invitation_form", None) or InvitationForm(),
         source_form=forms.pop("source_form", None) or SourceForm(),
         opml_form=forms.pop("opml_form", None) or OpmlUploadForm(),
+        roster_form=forms.pop("roster_form", None) or RosterUploadForm(),
         **forms,
     )
     return page, status

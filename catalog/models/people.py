@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     UniqueConstraint,
 )
@@ -106,3 +107,35 @@ class PersonDeletion(Base):
     person_id: Mapped[int] = mapped_column(Integer)
     change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
     deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DirectoryExclusion(Base):
+    """An entry an admin removed from a directory: later imports and crawls leave it out.
+
+    Only a hash of the entry's key is kept (the key may be made of the person's address), so
+    the exclusion says nothing about whom it was for."""
+
+    __tablename__ = "directory_exclusions"
+
+    directory_id: Mapped[int] = mapped_column(
+        ForeignKey("directories.id", ondelete="CASCADE"), primary_key=True
+    )
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RosterUpload(Base):
+    """A roster file uploaded on a manage page, held until the admin confirms its columns.
+
+    Deleted on import, on cancel, and an hour after upload (catalog/roster_uploads.py)."""
+
+    __tablename__ = "roster_uploads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    directory_name: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(300))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
