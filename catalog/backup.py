@@ -8,6 +8,11 @@ already sent out carry them (unsubscribe links sign a saved search's and its own
 Items are not: the next crawl rebuilds them, so sources come back due, without the ETag and
 Last-Modified that would answer that crawl "not modified". Alert matches name items by their
 stable ids (and every alias), so a rebuilt item is not announced a second time.
+
+People (profiles, directories and their entries, introduction requests, blocks and reports)
+are in only `with_people`. Without them, follows of organisations restart their count of
+new fellow members; with them, the people change log goes on from where the backup left it.
+Pending entry claims and roster uploads are never kept: they last an hour or two anyway.
 """
 
 from __future__ import annotations
@@ -17,31 +22,42 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import delete, exists, select, text
+from sqlalchemy import delete, exists, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from catalog.backup_format import (
     FORMAT,
+    PEOPLE_WARNING,
     SECRETS_WARNING,
-    SECTIONS,
     VERSION,
     InvalidBackup,
-    Section,
     dump_value,
 )
+from catalog.backup_sections import Section, backup_sections
 from catalog.credentials import CredentialsKeyMissing, CredentialsUnreadable, unseal
 from catalog.models.accounts import User
 from catalog.models.base import utcnow
+from catalog.models.change_log import Sequence
 from catalog.models.items import Item, ItemAlias
+from catalog.models.organisations import OrganisationFollow
+from catalog.models.people import Person
 from catalog.models.saved_searches import AlertMatch
 from catalog.models.schema import catalog_metadata
 from catalog.models.sources import Community
+from catalog.sequences import PEOPLE_CHANGES
 from ground.errors import MutualError
 from ground.version import __version__
 
 # Tables whose ids come from a sequence on PostgreSQL, moved past the imported ids.
 ID_TABLES = ("communities", "sources", "users", "invitations", "saved_searches", "alert_deliveries")
+PEOPLE_ID_TABLES = (
+    "directories",
+    "people",
+    "introduction_requests",
+    "introduction_blocks",
+    "introduction_reports",
+)
 
 
 class CatalogNotEmpty(MutualError):
@@ -55,8 +71,11 @@ class ImportReport:
     need_credentials: list[tuple[int, str, str]] = field(default_factory=list)
 
 
-def export_catalog(session: Session, *, with_secrets: bool = False) -> dict[str, Any]:
-    """The catalog as a backup; sources' encrypted credentials only `with_secrets`."""
+def export_catalog(
+    session: Session, *, with_secrets: bool = False, with_people: bool = False
+) -> dict[str, Any]:
+    """The catalog as a backup; sources' encrypted credentials only `with_secrets`, people
+    only `with_people`."""
     data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -64,10 +83,12 @@ def export_catalog(session: Session, *, with_secrets: bool = False) -> dict[str,
         "mutual_version": __version__,
         "schema_revision": MigrationContext.configure(session.connection()).get_current_revision(),
         "secrets": with_secrets,
+        "with_people": with_people,
     }
-    if with_secrets:
-        data["warning"] = SECRETS_WARNING
-    for section in SECTIONS:
+    warnings = [SECRETS_WARNING] * with_secrets + [PEOPLE_WARNING] * with_people
+    if warnings:
+        data["warning"] = " ".join(warnings)
+    for section in backup_sections(with_people):
         data[section.name] = _export_rows(session, section)
     aliases = _aliases_of_matched_items(session)
     for match in data["alert_matches"]:
@@ -102,7 +123,8 @@ def _aliases_of_matched_items(session: Session) -> dict[str, list[str]]:
 
 
 def section_counts(data: dict[str, Any]) -> dict[str, int]:
-    return {section.name: len(data[section.name]) for section in SECTIONS}
+    sections = backup_sections(data["with_people"])
+    return {section.name: len(data[section.name]) for section in sections}
 
 
 def catalog_is_empty(session: Session) -> bool:
@@ -139,19 +161,44 @@ def import_catalog(
             )
         empty_catalog(session)
     report = ImportReport(counts=section_counts(data))
-    sources = _prepared_sources(data["sources"], credentials_key, without_secrets, report)
+    prepared = {
+        "sources": _prepared_sources(data["sources"], credentials_key, without_secrets, report),
+        "organisation_follows": _prepared_follows(
+            data["organisation_follows"], data["with_people"]
+        ),
+    }
     try:
-        for section in SECTIONS:
-            rows = sources if section.name == "sources" else data[section.name]
-            _insert(session, section, rows)
+        for section in backup_sections(data["with_people"]):
+            _insert(session, section, prepared.get(section.name, data[section.name]))
         session.flush()
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).splitlines()[0]
         raise InvalidBackup(
             f"the backup's rows do not fit together ({reason}); nothing was imported"
         ) from None
-    _move_id_sequences(session)
+    _move_id_sequences(session, PEOPLE_ID_TABLES if data["with_people"] else ())
+    if data["with_people"]:
+        _continue_people_changes(session)
     return report
+
+
+def _prepared_follows(rows: list[dict[str, Any]], with_people: bool) -> list[dict[str, Any]]:
+    """Follows as they go in: without the people, counting new fellow members from zero."""
+    if with_people:
+        return rows
+    return [dict(row, seen_seq=0, announced=[]) for row in rows]
+
+
+def _continue_people_changes(session: Session) -> None:
+    """The people change log goes on past every number the backup's people and follows hold,
+    so the next change is seen by the index sync and by follows as new."""
+    highest = max(
+        session.scalar(select(func.max(Person.change_seq))) or 0,
+        session.scalar(select(func.max(OrganisationFollow.seen_seq))) or 0,
+    )
+    session.execute(delete(Sequence).where(Sequence.name == PEOPLE_CHANGES))
+    session.add(Sequence(name=PEOPLE_CHANGES, value=highest))
+    session.flush()
 
 
 def _insert(session: Session, section: Section, rows: list[dict[str, Any]]) -> None:
@@ -206,13 +253,13 @@ def _check_credentials(source: dict[str, Any], key: str) -> None:
         ) from None
 
 
-def _move_id_sequences(session: Session) -> None:
+def _move_id_sequences(session: Session, more_tables: tuple[str, ...]) -> None:
     """On PostgreSQL, rows inserted with their ids leave the id sequences behind: move each
     past the largest id, so the next community or account does not collide. (SQLite takes
     the next id from the table itself.)"""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for table in ID_TABLES:
+    for table in ID_TABLES + more_tables:
         # Table names are the constants above, never input.
         session.execute(
             text(

@@ -23,6 +23,14 @@ LABELS = {
     "calendar_feeds": ("calendar feed", "calendar feeds"),
     "alert_deliveries": ("alert delivery", "alert deliveries"),
     "alert_matches": ("alert match", "alert matches"),
+    "organisation_overrides": ("organisation merge or split", "organisation merges and splits"),
+    "organisation_follows": ("organisation follow", "organisation follows"),
+    "directories": ("directory", "directories"),
+    "people": ("person", "people"),
+    "directory_exclusions": ("removed directory entry", "removed directory entries"),
+    "introduction_requests": ("introduction request", "introduction requests"),
+    "introduction_blocks": ("introduction block", "introduction blocks"),
+    "introduction_reports": ("introduction report", "introduction reports"),
 }
 
 
@@ -40,16 +48,23 @@ def summary(verb: str, counts: dict[str, int]) -> str:
     help="Include member-only sources' credentials, still encrypted: importing them needs the "
     "same MUTUAL_CREDENTIALS_KEY.",
 )
+@click.option(
+    "--with-people",
+    is_flag=True,
+    help="Include people: profiles, member directories (roster addresses too), introduction "
+    "requests, blocks and reports. Without it the file holds nobody's profile.",
+)
 @click.pass_obj
-def export(settings: Settings, file: str, with_secrets: bool) -> None:
+def export(settings: Settings, file: str, with_secrets: bool, with_people: bool) -> None:
     """Write the whole catalog (communities, sources, accounts, memberships, saved searches,
-    alert outbox; not items) as one JSON backup to FILE, or to standard output with - (the
-    default). The file holds password hashes: keep it private."""
+    alert outbox, organisation merges and follows; not items, and people only --with-people)
+    as one JSON backup to FILE, or to standard output with - (the default). The file holds
+    password hashes: keep it private."""
     from catalog.backup import export_catalog, section_counts
-    from catalog.backup_format import SECRETS_WARNING, dump_backup
+    from catalog.backup_format import PEOPLE_WARNING, SECRETS_WARNING, dump_backup
 
     with catalog_session(settings) as session:
-        data = export_catalog(session, with_secrets=with_secrets)
+        data = export_catalog(session, with_secrets=with_secrets, with_people=with_people)
     text = dump_backup(data)
     to_stdout = file == "-"
     if to_stdout:
@@ -60,6 +75,8 @@ def export(settings: Settings, file: str, with_secrets: bool) -> None:
     click.echo(summary("exported", section_counts(data)), err=to_stdout)
     if with_secrets:
         click.secho(f"warning: {SECRETS_WARNING}", fg="yellow", err=True)
+    if with_people:
+        click.secho(f"warning: {PEOPLE_WARNING}", fg="yellow", err=True)
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -108,6 +125,8 @@ def import_(settings: Settings, file: Path, replace: bool, without_secrets: bool
             f"source #{source_id} ({url}) signs in ({kind}) and the backup has no credentials "
             f"for it: it is paused until `mutual source auth {source_id} --auth {kind}`"
         )
+    if not data["with_people"]:
+        click.echo("the backup holds no people (it was made without --with-people)")
     click.echo("next: `mutual crawl --all`, then `mutual reindex` (items are not in backups)")
 
 
