@@ -122,12 +122,22 @@ def mark_changed(session: Session, keys: set[str]) -> int:
     return len(items) + people
 
 
-def _rekey_people(session: Session, resolver: OrganisationResolver, keys: set[str]) -> int:
+def rekey_people(session: Session) -> int:
+    """Give every person whose organisation reads as another key under today's rules (after
+    an upgrade changed them) that key and a new change number; how many changed. `mutual
+    reindex` runs it before rebuilding the people index, which copies the stored keys."""
+    changed = _rekey_people(session, load_resolver(session), None)
+    session.flush()
+    return changed
+
+
+def _rekey_people(session: Session, resolver: OrganisationResolver, keys: set[str] | None) -> int:
+    """Re-key the people whose key changes and, unless `keys` is None, concerns `keys`."""
     changed = 0
     for person in session.scalars(select(Person).where(Person.organisation != "")):
         new_key = resolver.key(person.organisation)
         if new_key != person.organisation_key and (
-            new_key in keys or person.organisation_key in keys
+            keys is None or new_key in keys or person.organisation_key in keys
         ):
             person.organisation_key = new_key
             person.change_seq = next_value(session, PEOPLE_CHANGES)

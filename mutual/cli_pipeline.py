@@ -236,11 +236,18 @@ def reindex(settings: Settings, check: bool, keep_old: bool) -> None:
 
 
 def _rebuild_people(settings: Settings, engine: Engine) -> None:
-    """The people index is rebuilt with the items': both are derived from the catalog alone."""
-    from catalog.db import session_factory
+    """The people index is rebuilt with the items': both are derived from the catalog alone.
+    People's stored organisation keys are brought to today's rules first (an upgrade may
+    have changed how names read)."""
+    from catalog.db import session_factory, transaction
+    from catalog.organisation_overrides import rekey_people
     from indexer.client import make_client
     from indexer.people_sync import rebuild_people
 
+    with transaction(session_factory(engine)) as session:
+        rekeyed = rekey_people(session)
+    if rekeyed:
+        click.echo(f"{rekeyed} people's organisation keys follow today's rules now")
     report = rebuild_people(make_client(settings), session_factory(engine), settings)
     click.echo(f"people index rebuilt with {report.indexed} listed people")
 

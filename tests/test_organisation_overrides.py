@@ -78,3 +78,28 @@ def test_a_merge_into_itself_or_round_in_a_loop_is_refused(catalog: Settings) ->
     assert looped.returncode != 0 and "would make a loop" in looped.stderr
     bad = run_mutual(catalog, "organisation", "merge", "Not A Key!", "globex", check=False)
     assert bad.returncode != 0 and "is not an organisation key" in bad.stderr
+
+
+def test_reindex_brings_stored_keys_to_todays_rules(catalog: Settings) -> None:
+    """A key stored under older rules (before "Spółka Akcyjna" was a legal form) is what the
+    people index copies; `mutual reindex` re-keys it, and the organisation page finds Jane."""
+    from sqlalchemy import select
+
+    from catalog.models.people import Person
+
+    _populate(catalog)
+    sessions = session_factory(make_engine(catalog.resolved_database_url))
+    with transaction(sessions) as session:
+        jane = session.scalars(select(Person)).one()
+        jane.organisation, jane.organisation_key = "Orlen Spółka Akcyjna", "orlen-spolka-akcyjna"
+        before = jane.change_seq
+    run_mutual(catalog, "index")
+    assert "Jane Doe" not in _page(catalog, "/org/orlen")
+    result = run_mutual(catalog, "reindex")
+    assert "1 people's organisation keys follow today's rules now" in result.stdout
+    with transaction(sessions) as session:
+        jane = session.scalars(select(Person)).one()
+        assert jane.organisation_key == "orlen" and jane.change_seq > before
+    assert "Jane Doe" in _page(catalog, "/org/orlen")
+    again = run_mutual(catalog, "reindex")
+    assert "organisation keys follow" not in again.stdout  # nothing left to re-key
