@@ -293,3 +293,11 @@ def test_every_person_field_can_be_chosen_for_a_column() -> None:
 
     assert set(FIELD_LABELS) == {IGNORE, *FIELDS}
     assert all(re.search(r"\w", label) for label in FIELD_LABELS.values())
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(finance: Settings) -> None:
+    ada = _client(finance, "ada")
+    too_big = b"Name,Company\n" + b"x" * (21 * 1024 * 1024)
+    response = _upload(ada, too_big)
+    assert response.status_code == 413
+    assert _uploads(finance) == 0
