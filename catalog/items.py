@@ -16,6 +16,7 @@ from catalog.models.base import utcnow
 from catalog.models.change_log import ItemDeletion
 from catalog.models.items import Item, ItemAlias, Sighting
 from catalog.models.sources import Source
+from catalog.organisation_overrides import load_resolver
 from catalog.records import ParsedItem
 from catalog.sequences import next_value
 
@@ -44,6 +45,7 @@ def store_items(
     source missing from the listing are counted as missed, and taken down after two misses.
     """
     now = now or utcnow()
+    resolver = load_resolver(session)  # before any new row joins the session
     by_id = _unique_by_id(parsed_items, source)
     matched = match_items(session, by_id, source)
     report = StoreReport()
@@ -77,6 +79,8 @@ def store_items(
         oldest = min((p.published_at for p in by_id.values() if p.published_at), default=None)
         report.taken_down = _count_misses(session, source, listed, changed, oldest)
     _save_aliases(session, aliases)
+    for item in changed.values():
+        item.organisation_key = resolver.key(item.organisation)
     _log_changes(session, changed.values(), now)
     return report
 

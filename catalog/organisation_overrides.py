@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from catalog.models.items import Item
@@ -116,19 +116,37 @@ def mark_changed(session: Session, keys: set[str]) -> int:
     items = list(session.scalars(select(Item).where(Item.organisation.in_(hit)))) if hit else []
     seq = next_value(session) if items else 0
     for item in items:
+        item.organisation_key = resolver.key(item.organisation)
         item.change_seq = seq
     people = _rekey_people(session, resolver, keys)
     session.flush()
     return len(items) + people
 
 
-def rekey_people(session: Session) -> int:
-    """Give every person whose organisation reads as another key under today's rules (after
-    an upgrade changed them) that key and a new change number; how many changed. `mutual
-    reindex` runs it before rebuilding the people index, which copies the stored keys."""
-    changed = _rekey_people(session, load_resolver(session), None)
+def rekey_catalog(session: Session) -> tuple[int, int]:
+    """Give every item and person whose organisation reads as another key under today's rules
+    (an upgrade changed them) that key and a new change number; how many items and people
+    changed. `mutual reindex` runs it before rebuilding the indices, which copy stored keys."""
+    resolver = load_resolver(session)
+    items = 0
+    stale = [
+        (name, key)
+        for name, key in session.execute(
+            select(Item.organisation, Item.organisation_key).distinct()
+        )
+        if resolver.key(name) != key
+    ]
+    seq = next_value(session) if stale else 0
+    for name, key in stale:
+        result = session.execute(
+            update(Item)
+            .where(Item.organisation == name, Item.organisation_key == key)
+            .values(organisation_key=resolver.key(name), change_seq=seq)
+        )
+        items += int(getattr(result, "rowcount", 0) or 0)
+    people = _rekey_people(session, resolver, None)
     session.flush()
-    return changed
+    return items, people
 
 
 def _rekey_people(session: Session, resolver: OrganisationResolver, keys: set[str] | None) -> int:

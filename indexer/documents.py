@@ -86,7 +86,9 @@ def item_document(
         "body": item["body"],
         "url": item["url"],
         "organisation": item["organisation"],
-        "organisation_key": (resolver or OrganisationResolver()).key(item["organisation"]),
+        # As stored (catalog/items.py); computed for a row from before the column, or a bench's.
+        "organisation_key": item.get("organisation_key")
+        or (resolver or OrganisationResolver()).key(item["organisation"]),
         "location": item["location"],
         "communities": [c["slug"] for c in communities],
         "seen_in": communities,

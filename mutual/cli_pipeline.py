@@ -212,6 +212,7 @@ def reindex(settings: Settings, check: bool, keep_old: bool) -> None:
         return
     engine = make_engine(settings.resolved_database_url)
     require_schema(engine)
+    _rekey(engine)
     with search_errors_explained(settings), progress_bar(Console(stderr=True)) as bar:
         task = bar.add_task("reindexing", total=None)
         report = rebuild_index(
@@ -235,19 +236,24 @@ def reindex(settings: Settings, check: bool, keep_old: bool) -> None:
         raise click.exceptions.Exit(exits.PARTIAL)
 
 
-def _rebuild_people(settings: Settings, engine: Engine) -> None:
-    """The people index is rebuilt with the items': both are derived from the catalog alone.
-    People's stored organisation keys are brought to today's rules first (an upgrade may
-    have changed how names read)."""
+def _rekey(engine: Engine) -> None:
+    """Stored organisation keys brought to today's rules (an upgrade may have changed how
+    names read) before the indices copy them."""
     from catalog.db import session_factory, transaction
-    from catalog.organisation_overrides import rekey_people
+    from catalog.organisation_overrides import rekey_catalog
+
+    with transaction(session_factory(engine)) as session:
+        items, people = rekey_catalog(session)
+    if items or people:
+        click.echo(f"organisation keys updated to today's rules: {items} items, {people} people")
+
+
+def _rebuild_people(settings: Settings, engine: Engine) -> None:
+    """The people index is rebuilt with the items': both are derived from the catalog alone."""
+    from catalog.db import session_factory
     from indexer.client import make_client
     from indexer.people_sync import rebuild_people
 
-    with transaction(session_factory(engine)) as session:
-        rekeyed = rekey_people(session)
-    if rekeyed:
-        click.echo(f"{rekeyed} people's organisation keys follow today's rules now")
     report = rebuild_people(make_client(settings), session_factory(engine), settings)
     click.echo(f"people index rebuilt with {report.indexed} listed people")
 

@@ -28,3 +28,31 @@ def test_an_outdated_catalog_is_refused_then_migrated(settings: Settings) -> Non
 
     run_mutual(settings, "init")
     assert "Old Friends" in run_mutual(settings, "community", "list").stdout
+
+
+def test_the_upgrade_keys_the_items_already_in_the_catalog(settings: Settings) -> None:
+    """Revision 0015 stores each item's organisation key: rows from before it get theirs."""
+    url = settings.resolved_database_url
+    engine = make_engine(url)
+    command.upgrade(alembic_config(url), "0014")
+    with engine.begin() as connection:
+        for number, organisation in enumerate(("ACME Corporation", "The Acme Company", "")):
+            connection.execute(
+                text(
+                    "INSERT INTO items (id, kind, title, summary, body, url, organisation, "
+                    "location, status, tags, content_hash, first_seen, last_seen, changed_at, "
+                    "change_seq) VALUES (:id, 'job', 'Analyst', '', '', :url, :organisation, '', "
+                    "'active', '[]', 'h', '2026-01-01 00:00:00', '2026-01-01 00:00:00', "
+                    "'2026-01-01 00:00:00', 1)"
+                ),
+                {
+                    "id": f"{number:040d}",
+                    "url": f"https://x.example/{number}",
+                    "organisation": organisation,
+                },
+            )
+    run_mutual(settings, "init")
+    with engine.begin() as connection:
+        keys = connection.execute(text("SELECT organisation_key FROM items ORDER BY id")).scalars()
+        assert list(keys) == ["acme", "acme", ""]
+    engine.dispose()

@@ -40,6 +40,15 @@ def _populate(settings: Settings) -> None:
         publish_profile(session, jane.id, finance.id, fields, LISTED)
 
 
+def _stored_key(settings: Settings, title: str) -> str:
+    from sqlalchemy import select
+
+    from catalog.models.items import Item
+
+    with transaction(session_factory(make_engine(settings.resolved_database_url))) as session:
+        return session.scalars(select(Item.organisation_key).where(Item.title == title)).one()
+
+
 def _page(settings: Settings, url: str) -> str:
     client = create_app(settings, {"TESTING": True, "SECRET_KEY": "k"}).test_client()
     assert sign_in(client, "ann@example.org").status_code == 302
@@ -53,6 +62,7 @@ def test_a_merge_joins_two_keys_and_a_split_takes_one_name_apart(catalog: Settin
 
     said = run_mutual(catalog, "organisation", "merge", "acme-robotics", "acme").stdout
     assert "1 items and people read differently now" in said
+    assert _stored_key(catalog, RENAMED) == "acme"  # the catalog keeps the merged key
     run_mutual(catalog, "index")
     page = _page(catalog, f"/?q={RENAMED}")
     assert "1 person from your communities works at Acme Robotics Inc." in page
@@ -85,6 +95,7 @@ def test_reindex_brings_stored_keys_to_todays_rules(catalog: Settings) -> None:
     people index copies; `mutual reindex` re-keys it, and the organisation page finds Jane."""
     from sqlalchemy import select
 
+    from catalog.models.items import Item
     from catalog.models.people import Person
 
     _populate(catalog)
@@ -93,13 +104,20 @@ def test_reindex_brings_stored_keys_to_todays_rules(catalog: Settings) -> None:
         jane = session.scalars(select(Person)).one()
         jane.organisation, jane.organisation_key = "Orlen Spółka Akcyjna", "orlen-spolka-akcyjna"
         before = jane.change_seq
+        job = session.scalars(select(Item).where(Item.title == RENAMED)).one()
+        assert job.organisation_key == "acme-robotics"  # stored as it was written
+        job.organisation, job.organisation_key = "Orlen Spółka Akcyjna", "orlen-spolka-akcyjna"
     run_mutual(catalog, "index")
     assert "Jane Doe" not in _page(catalog, "/org/orlen")
+    assert RENAMED not in _page(catalog, "/org/orlen")
     result = run_mutual(catalog, "reindex")
-    assert "1 people's organisation keys follow today's rules now" in result.stdout
+    assert "organisation keys updated to today's rules: 1 items, 1 people" in result.stdout
     with transaction(sessions) as session:
         jane = session.scalars(select(Person)).one()
         assert jane.organisation_key == "orlen" and jane.change_seq > before
-    assert "Jane Doe" in _page(catalog, "/org/orlen")
+        job = session.scalars(select(Item).where(Item.title == RENAMED)).one()
+        assert job.organisation_key == "orlen"
+    org_page = _page(catalog, "/org/orlen")
+    assert "Jane Doe" in org_page and RENAMED in org_page
     again = run_mutual(catalog, "reindex")
-    assert "organisation keys follow" not in again.stdout  # nothing left to re-key
+    assert "organisation keys updated" not in again.stdout  # nothing left to re-key

@@ -26,6 +26,9 @@ class Item(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(String(2000))
     organisation: Mapped[str] = mapped_column(String(500), default="")
+    # catalog/organisations.organisation_key of it, with the admins' merges and splits: what
+    # fellow members' workplaces are matched on (set on every write, catalog/items.py).
+    organisation_key: Mapped[str] = mapped_column(String(200), default="", index=True)
     location: Mapped[str] = mapped_column(String(500), default="")
     published_at: Mapped[datetime | None] = mapped_column(default=None)
     status: Mapped[str] = mapped_column(String(20), default="active")

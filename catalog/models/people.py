@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from catalog.models.accounts import User
 from catalog.models.base import Base, utcnow
 from catalog.models.sources import Community
 
@@ -96,6 +97,9 @@ class Person(Base):
     change_seq: Mapped[int] = mapped_column(BigInteger)
 
     community: Mapped[Community] = relationship()
+    # The account behind a profile or a claimed entry (its import also registers the users
+    # table, which a command touching only people needs for the foreign key).
+    user: Mapped[User | None] = relationship()
 
 
 class PersonDeletion(Base):
