@@ -22,7 +22,7 @@ from catalog.models.base import utcnow
 from catalog.models.introductions import Block, IntroductionRequest, Report
 from catalog.models.memberships import Membership
 from catalog.models.people import Person
-from catalog.people import INTRODUCTIONS
+from catalog.people import open_to_introductions
 from ground.errors import MutualError
 
 OPEN = "open"
@@ -100,7 +100,7 @@ def check_may_ask(session: Session, asker_id: int, person: Person) -> None:
         raise IntroductionError("only fellow members of the person's community can ask them")
     if person.user_id == asker_id:
         raise IntroductionError("that is your own profile: you cannot ask yourself")
-    if person.consent != INTRODUCTIONS or person.user_id is None:
+    if not open_to_introductions(person) or person.user_id is None:
         raise IntroductionError(closed_to_requests(person))
     if is_blocked(session, person.user_id, asker_id):
         raise IntroductionError(closed_to_requests(person))

@@ -345,6 +345,12 @@ def directory_entries(
     return list(rows), int(total)
 
 
+def open_to_introductions(person: Person) -> bool:
+    """Whether Mutual may pass on a request to the person: they chose so, and there is an
+    account to pass it to (a directory entry has none until claimed)."""
+    return person.consent == INTRODUCTIONS and person.user_id is not None
+
+
 def visible_people(session: Session, user_id: int | None, ids: Iterable[int]) -> list[Person]:
     """Of `ids`, the people the user may see now, in the order given: listed, in a community
     the user is an active member of. The index applies the same rule; this second check means

@@ -20,7 +20,7 @@ from catalog.changes import get_watermark, set_watermark
 from catalog.db import transaction
 from catalog.locks import held
 from catalog.organisation_overrides import OrganisationResolver, load_resolver
-from catalog.people import UNLISTED
+from catalog.people import UNLISTED, open_to_introductions
 from catalog.people_changes import (
     PersonRow,
     changed_people,
@@ -59,7 +59,7 @@ def person_document(row: PersonRow, resolver: OrganisationResolver) -> dict[str,
         "past_keys": sorted(k for k in past_keys if k),
         "location": person.location,
         "topics": list(person.topics or []),
-        "introductions": person.consent == "introductions" and person.user_id is not None,
+        "introductions": open_to_introductions(person),
         "change_seq": person.change_seq,
     }
 

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from catalog.models.people import Person as PersonRow
-from catalog.people import visible_people
+from catalog.people import open_to_introductions, visible_people
 from indexer.client import SearchRefused, SearchUnavailable
 from indexer.cursors import Cursor
 from indexer.hits import Hit
@@ -275,7 +275,7 @@ def person_answer(person: PersonRow) -> api_models.Person:
         community=person.community.slug,
         community_name=person.community.name,
         origin="directory" if person.origin == "directory" else "profile",
-        open_to_introductions=person.consent == "introductions" and person.user_id is not None,
+        open_to_introductions=open_to_introductions(person),
         directory_profile_url=person.profile_url,
     )
 
