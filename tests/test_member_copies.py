@@ -19,7 +19,7 @@ import feedparser
 import pytest
 from alembic import command
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import MetaData, Table, insert, select
 from sqlalchemy.orm import Session
 
 from alerts.run import run_alerts
@@ -29,7 +29,7 @@ from catalog.db import alembic_config, make_engine, session_factory, transaction
 from catalog.memberships import MEMBER, add_member
 from catalog.models.base import utcnow
 from catalog.models.change_log import ItemDeletion
-from catalog.models.items import Item, Sighting
+from catalog.models.items import Item
 from catalog.models.sources import Source
 from catalog.saved_searches import add_saved_search, new_feed_token
 from catalog.sources import add_source
@@ -155,13 +155,37 @@ def test_a_member_only_copy_never_shows_on_the_public_item(
 
 
 def _legacy_item(session: Session, item_id: str, content: int, seen_by: list[int]) -> None:
-    """An item as catalogs before revision 0008 stored a copy seen by several sources."""
-    item = Item(
-        id=item_id, kind="job", title=f"Legacy {item_id}", url=f"https://x.example/{item_id}"
-    )
-    item.content_hash, item.change_seq, item.content_source_id = "h", 1, content
-    item.sightings = [Sighting(source_id=source) for source in seen_by]
-    session.add(item)
+    """An item as catalogs before revision 0008 stored a copy seen by several sources, written
+    into the tables as that revision has them (reflected), not as today's models would."""
+    now = utcnow().replace(tzinfo=None)
+    tables = MetaData()
+    items = Table("items", tables, autoload_with=session.connection())
+    sightings = Table("sightings", tables, autoload_with=session.connection())
+    row = {
+        "id": item_id,
+        "kind": "job",
+        "title": f"Legacy {item_id}",
+        "url": f"https://x.example/{item_id}",
+        "summary": "",
+        "body": "",
+        "organisation": "",
+        "location": "",
+        "status": "active",
+        "tags": [],
+        "content_hash": "h",
+        "content_source_id": content,
+        "first_seen": now,
+        "last_seen": now,
+        "changed_at": now,
+        "change_seq": 1,
+        "details": {},
+        "dedupe_block": "",
+        "fingerprint": {},
+    }
+    session.execute(insert(items).values({k: v for k, v in row.items() if k in items.c}))
+    for source in seen_by:
+        seen = {"item_id": item_id, "source_id": source, "first_seen": now, "last_seen": now}
+        session.execute(insert(sightings).values(seen | {"missed": 0}))
 
 
 def test_upgrading_forgets_mixed_copies_and_the_next_crawl_restores_them_apart(
