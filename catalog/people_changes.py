@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from catalog.models.people import Person, PersonDeletion
@@ -50,3 +50,11 @@ def removed_people(session: Session, after: int, upto: int) -> list[int]:
         )
     )
     return list(rows)
+
+
+def forget_removals_upto(session: Session, upto: int) -> int:
+    """Delete the tombstones the people index has passed (its watermark is `upto`): the one
+    index behind the alias never needs them again, and a rebuild reads the people as they
+    are. How many went."""
+    result = session.execute(delete(PersonDeletion).where(PersonDeletion.change_seq <= upto))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -11,7 +11,7 @@ from typing import Any
 
 from indexer.mapping import ANALYSIS, KEYWORD, keyword_with_text, text_field
 
-PEOPLE_MAPPING_VERSION = 1
+PEOPLE_MAPPING_VERSION = 2  # 2: identity
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ def _searched(field: dict[str, Any]) -> dict[str, Any]:
 
 PEOPLE_PROPERTIES: dict[str, Any] = {
     "person_id": {"type": "long"},
+    "identity": KEYWORD,
     # The community whose members alone may see the person: the visibility of this index.
     "community": KEYWORD,
     "community_name": {"type": "keyword", "index": False},

@@ -41,6 +41,7 @@ class PersonHit:
     community: str
     community_name: str
     display_name: str
+    identity: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,9 @@ class PeopleResults:
 
 @dataclass(frozen=True)
 class WarmPath:
-    """Fellow members of an organisation the viewer may see: counts and the first few."""
+    """Fellow members of an organisation the viewer may see: how many (each person once,
+    however many communities list them) and the first listings, a person's several
+    listings among them."""
 
     current: int
     past: int
@@ -151,13 +154,16 @@ def members_at(
 
 def _per_key(field_name: str, keys: set[str]) -> dict[str, Any]:
     top = {
-        "size": SHOWN_PER_ORGANISATION,
-        "sort": [{"display_name": "asc"}],
-        "_source": ["person_id", "community", "community_name", "display_name"],
+        # Enough listings for SHOWN_PER_ORGANISATION people listed in up to three communities.
+        "size": SHOWN_PER_ORGANISATION * 3,
+        "sort": [{"display_name": "asc"}, {"person_id": "asc"}],
+        "_source": ["person_id", "identity", "community", "community_name", "display_name"],
     }
+    # Exact below the threshold (Elasticsearch's HyperLogLog++ counts exactly up to it).
+    distinct = {"cardinality": {"field": "identity", "precision_threshold": 40000}}
     return {
         "terms": {"field": field_name, "include": sorted(keys), "size": len(keys)},
-        "aggs": {"people": {"top_hits": top}},
+        "aggs": {"people": {"top_hits": top}, "distinct": distinct},
     }
 
 
@@ -170,10 +176,11 @@ def _buckets(agg: dict[str, Any]) -> dict[str, tuple[int, tuple[PersonHit, ...]]
                 h["_source"]["community"],
                 h["_source"].get("community_name", ""),
                 h["_source"]["display_name"],
+                h["_source"].get("identity", ""),
             )
             for h in bucket["people"]["hits"]["hits"]
         )
-        found[bucket["key"]] = (int(bucket["doc_count"]), people)
+        found[bucket["key"]] = (int(bucket["distinct"]["value"]), people)
     return found
 
 

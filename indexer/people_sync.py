@@ -24,6 +24,7 @@ from catalog.people import UNLISTED, open_to_introductions
 from catalog.people_changes import (
     PersonRow,
     changed_people,
+    forget_removals_upto,
     newest_people_change,
     removed_people,
 )
@@ -47,6 +48,9 @@ def person_document(row: PersonRow, resolver: OrganisationResolver) -> dict[str,
     past_keys = {resolver.key(name) for name in person.past_organisations}
     return {
         "person_id": person.id,
+        # Who the person is across communities: their account, else this entry alone. Warm
+        # paths count a member listed in two of the viewer's communities once.
+        "identity": f"user-{person.user_id}" if person.user_id else f"person-{person.id}",
         "community": row.community_slug,
         "community_name": row.community_name,
         "origin": person.origin,
@@ -82,6 +86,7 @@ def sync_people(
         client.indices.refresh(index=names.alias)
         with transaction(sessions) as session:
             set_watermark(session, names.sync_state, upto)
+            forget_removals_upto(session, upto)
         report.watermark = upto
         return report
 
@@ -123,6 +128,7 @@ def _rebuild(
         raise
     with transaction(sessions) as session:
         set_watermark(session, names.sync_state, upto, force=True)
+        forget_removals_upto(session, upto)
     report.rebuilt, report.watermark = True, upto
     return report
 

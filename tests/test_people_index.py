@@ -3,13 +3,13 @@ organisations in one request, and consent changes and leaving taking effect on t
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from catalog.accounts import add_user
 from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction
 from catalog.memberships import add_member, leave
-from catalog.models.people import Directory, Person
+from catalog.models.people import Directory, Person, PersonDeletion
 from catalog.models.sources import Community
 from catalog.people import (
     INTRODUCTIONS,
@@ -150,9 +150,13 @@ def test_unlisting_and_leaving_leave_the_index_on_the_next_sync(catalog: Setting
         leave(session, users["jane"], finance)
         # Before any sync, the catalog's own check already hides her.
         assert visible_people(session, users["ann"], [jane.id]) == []
+    with transaction(sessions) as session:
+        assert session.scalar(select(func.count()).select_from(PersonDeletion)) == 1
     report = sync_people(client, sessions, catalog)
     assert not report.rebuilt and report.removed == 1
     assert "Jane Doe" not in _names(catalog, users["ann"])
+    with transaction(sessions) as session:  # the index has passed her tombstone: it goes
+        assert session.scalar(select(func.count()).select_from(PersonDeletion)) == 0
     assert rebuild_people(client, sessions, catalog).indexed == 3
 
 

@@ -168,3 +168,26 @@ def test_a_member_downloads_and_deletes_what_mutual_holds_about_them(world: Worl
     assert post_button(jane, "/account", "/account/member-data/delete").status_code == 302
     assert jane.get("/account/member-data.json").get_json()["profiles_and_entries"] == []
     assert "Jane Doe" not in ann.get("/people?q=acme").get_data(as_text=True)
+
+
+def test_a_member_listed_in_two_of_ones_communities_counts_once(world: World) -> None:
+    from catalog.accounts import find_user
+    from catalog.communities import get_community
+
+    sessions = session_factory(make_engine(world.settings.resolved_database_url))
+    with transaction(sessions) as session:
+        sam = find_user(session, "sam@example.org")
+        assert sam is not None
+        add_member(session, sam, get_community(session, "finance"))
+    sam_client = _browser(world.settings, "sam")
+    for slug in ("circle", "finance"):
+        _publish(sam_client, slug, "members", display_name="Sam Lee", organisation="Acme Corp")
+    ann = _browser(world.settings, "ann")  # in both communities
+    page = ann.get(f"/?q={JOB}").get_data(as_text=True)
+    assert "2 people from your communities work at Acme Corp." in page
+    assert "Sam Lee, Alumni Circle and Finance Leaders" in page
+    assert "Tom Berg, Finance Leaders" in page
+    jane = _browser(world.settings, "jane")  # in Finance Leaders only: the circle stays hidden
+    theirs = jane.get(f"/?q={JOB}").get_data(as_text=True)
+    assert "2 people from your communities work at Acme Corp." in theirs
+    assert "Sam Lee, Finance Leaders" in theirs and "Alumni Circle" not in theirs

@@ -14,7 +14,7 @@ from catalog.models.people import Person
 from catalog.people import visible_people
 from indexer.client import SearchUnavailable
 from indexer.hits import Hit
-from indexer.people_search import WarmPath, members_at
+from indexer.people_search import SHOWN_PER_ORGANISATION, PersonHit, WarmPath, members_at
 from webapp.db import db
 from webapp.login import current_viewer, signed_in_user
 from webapp.services import services
@@ -59,19 +59,32 @@ def _checked(user_id: int, found: dict[str, WarmPath]) -> dict[str, WarmPathView
     allowed = {p.id: p for p in visible_people(db(), user_id, ids)}
     views = {}
     for key, path in found.items():
-        current = tuple(
-            (allowed[p.person_id], p.community_name)
-            for p in path.current_people
-            if p.person_id in allowed
-        )
-        past = tuple(
-            (allowed[p.person_id], p.community_name)
-            for p in path.past_people
-            if p.person_id in allowed
-        )
+        current, gone_now = _grouped(path.current_people, allowed)
+        past, gone_before = _grouped(path.past_people, allowed)
         if current or past:
             # People the catalog no longer allows are not counted either.
-            now = path.current - (len(path.current_people) - len(current))
-            before = path.past - (len(path.past_people) - len(past))
-            views[key] = WarmPathView(key, now, before, current, past)
+            now, before = path.current - gone_now, path.past - gone_before
+            shown = SHOWN_PER_ORGANISATION
+            views[key] = WarmPathView(key, now, before, current[:shown], past[:shown])
     return views
+
+
+def _grouped(
+    hits: Iterable[PersonHit], allowed: dict[int, Person]
+) -> tuple[tuple[tuple[Person, str], ...], int]:
+    """Each person once, with the communities listing them that the catalog allows ("Finance
+    Leaders and Alumni Circle"), in the index's order; and how many of the people the hits
+    name the catalog no longer allows at all."""
+    groups: dict[str, tuple[Person, list[str]]] = {}
+    named: set[str] = set()
+    for hit in hits:
+        identity = hit.identity or f"person-{hit.person_id}"
+        named.add(identity)
+        if hit.person_id not in allowed:
+            continue
+        if identity in groups:
+            groups[identity][1].append(hit.community_name)
+        else:
+            groups[identity] = (allowed[hit.person_id], [hit.community_name])
+    shown = tuple((person, " and ".join(names)) for person, names in groups.values())
+    return shown, len(named) - len(groups)
