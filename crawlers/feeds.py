@@ -16,6 +16,7 @@ import feedparser
 from catalog.records import ParsedItem
 from crawlers import json_feed
 from crawlers.enrichment.location import names_a_location
+from crawlers.enrichment.text_location import text_place
 from crawlers.feed_encoding import as_utf8
 from crawlers.normalise import (
     MAX_TITLE,
@@ -236,7 +237,9 @@ _LABELLED_LINE = re.compile(
     + r")\s*[:\uff1a]\s*(.{1,200})",
     re.IGNORECASE,
 )
-_LINE_BREAK = re.compile(r"<(?:br|/?p|/?li|/?div|/?h\d|/?tr|/?td)\b[^>]*>|\n", re.IGNORECASE)
+_LINE_BREAK = re.compile(
+    r"<(?:br|/?p|/?li|/?div|/?h\d|/?tr|/?td|/?dt|/?dd)\b[^>]*>|\n", re.IGNORECASE
+)
 _TAG = re.compile(r"<[^>]*>")
 _TITLE_SEPARATOR = re.compile(r"\s+[-\u2013\u2014|]\s+")
 _PLACE_IN_PARENTHESES = re.compile(r"\s*\(([^()]{2,80})\)$")
@@ -248,10 +251,13 @@ _ACCOUNT_NAMES = frozenset(
 
 def career_centre_fields(items: list[ParsedItem]) -> list[ParsedItem]:
     """Job items with employer, location, salary and type taken from where career centres put
-    them: labelled description lines first, then title suffixes, then the entry's author.
+    them: labelled description lines first, then title suffixes, then the entry's author; a
+    place or work mode stated in the text in other words or languages last.
     """
     shaped = _feed_titles_are_shaped(items)
-    return [_author_as_employer(_title_fields(_labelled_fields(i), shaped)) for i in items]
+    return [
+        _author_as_employer(_text_place(_title_fields(_labelled_fields(i), shaped))) for i in items
+    ]
 
 
 def _labelled_fields(item: ParsedItem) -> ParsedItem:
@@ -274,6 +280,19 @@ def _labelled_fields(item: ParsedItem) -> ParsedItem:
         location=item.location or found.get("location", ""),
         details=details,
     )
+
+
+def _text_place(item: ParsedItem) -> ParsedItem:
+    """A location and work mode from the text when nothing else gave them: "Lieu : Paris",
+    "Where: Berlin", "... Location: Remote (US).", "Workplace type: Hybrid"
+    (crawlers/enrichment/text_location.py); a place named in passing is not one."""
+    if item.location and item.details.get("remote"):
+        return item
+    stated = text_place(_body_lines(item.body), item.summary)
+    details = dict(item.details)
+    if stated.mode and not details.get("remote"):
+        details["remote"] = clean_text(stated.mode)
+    return replace(item, location=item.location or clean_text(stated.location), details=details)
 
 
 def _body_lines(body: str) -> list[str]:

@@ -9,11 +9,12 @@ from crawlers.places import Place, country_code, split_location
 
 _MODE_WORDS = (
     r"(?:fully\s+|100%\s*)?"
-    r"(?:remote|hybrid|on-?site|anywhere|work(?:ing)?\s+from\s+home|wfh|telecommute)"
+    r"(?:remote|hybrid|on-?site|anywhere|work(?:ing)?\s+from\s+home|wfh|telecommute"
+    r"|remot[oa]|t[ée]l[ée]travail|teletrabajo|home-?office|hybride|h[ií]brid[oa]|presencial)"
     r"(?:\s+(?:in|within|from|only|ok|friendly|eligible|first))?"
 )
 _MODE_IN_LOCATION = re.compile(rf"-?\b{_MODE_WORDS}\b-?", re.IGNORECASE)
-_SEPARATORS = re.compile(r"[()\[\]/|\u2013\u2014]|\s-\s|\bor\b")
+_SEPARATORS = re.compile(r"[()\[\]/|;\u2013\u2014]|\s-\s|\bor\b")
 
 
 def location_place(location: str) -> Place:

@@ -7,13 +7,21 @@ from typing import Any
 
 WORK_MODES = ("remote", "hybrid", "onsite")
 _NOT_REMOTE = re.compile(r"\b(?:not|no|non)[\s-]remote\b", re.IGNORECASE)
-_HYBRID = re.compile(r"\bhybrid\b", re.IGNORECASE)
+# With the words postings in French, German and Spanish use ("Lieu : Télétravail",
+# "Ort: Homeoffice", "Ubicación: Remoto", "Modalidad: Híbrido").
+_HYBRID = re.compile(
+    r"\b(?:hybride?|h[ií]brid[oa]|t[ée]l[ée]travail\s+partiel|teletrabajo\s+parcial"
+    r"|teilweise\s+home-?office)\b",
+    re.IGNORECASE,
+)
 _REMOTE = re.compile(
-    r"\b(?:telecommut\w*|remote\w*|work(?:ing)?\s+from\s+home|wfh|anywhere|virtual|distributed)\b",
+    r"\b(?:telecommut\w*|remote\w*|work(?:ing)?\s+from\s+home|wfh|anywhere|virtual|distributed"
+    r"|remot[oa]|t[ée]l[ée]travail|teletrabajo|home-?office)\b",
     re.IGNORECASE,
 )
 _ONSITE = re.compile(
-    r"\b(?:on[\s-]?site|in[\s-]office|in[\s-]person|office[\s-]based)\b", re.IGNORECASE
+    r"\b(?:on[\s-]?site|in[\s-]office|in[\s-]person|office[\s-]based|presencial|sur\s+site)\b",
+    re.IGNORECASE,
 )
 _TITLE_SEGMENTS = re.compile(r"\s[-\u2013\u2014|/]\s|[,()\[\]]")
 _MODE_SEGMENT = re.compile(
