@@ -20,7 +20,8 @@ active when the later one arrives (expiry_of / status_of), does not come from th
 and same_posting says so on the fingerprints as stored (to_json / from_json).
 Prints the machine, the counts, precision, recall and F1 against the goal (F1 >= 0.95,
 precision first), and every misclassified pair with the step that decided it. Pure Python, no
-network, no database.
+network, no database. `--data bench/data/duplicate_pairs_holdout.jsonl` measures the hold-out
+set, written before the rules were first changed (bench/README.md).
 """
 
 from __future__ import annotations
