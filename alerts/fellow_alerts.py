@@ -45,28 +45,46 @@ def compose_new_fellows(settings: Settings, to: str, entry: NewFellows) -> Email
     return compose(settings, to, subject, "\n".join(lines))
 
 
+@dataclass(frozen=True)
+class _Composed:
+    """One follow's mail, built in a catalog read, with what marks it sent."""
+
+    user_id: int
+    key: str
+    person_ids: list[int]
+    message: EmailMessage
+
+
 def send_new_fellows(settings: Settings, sessions: sessionmaker[Session]) -> FellowsReport:
-    """Announce every follow's new fellow members; a follow whose mail failed stays pending."""
+    """Announce every follow's new fellow members; a follow whose mail failed stays pending.
+
+    The mails are built in one read of the catalog and sent outside any transaction (SQLite
+    holds its write lock for a write transaction's length); each sent mail is then recorded
+    in a short transaction of its own, so a failure later in the pass undoes nothing sent."""
     report = FellowsReport()
-    with transaction(sessions) as session:
-        upto = current_value(session, PEOPLE_CHANGES)
-        pending = pending_announcements(session)
-        for entry in pending:
-            _announce(settings, session, entry, upto, report)
+    upto, mails = _composed(settings, sessions)
+    for mail in mails:
+        try:
+            send(settings, mail.message)
+        except (MailFailed, MailNotConfigured) as exc:
+            report.failures.append(f"follow of {mail.key}: {exc}")
+            continue
+        with transaction(sessions) as session:
+            mark_announced(session, mail.user_id, mail.key, mail.person_ids, upto)
+        report.mails += 1
+        report.people += len(mail.person_ids)
     return report
 
 
-def _announce(
-    settings: Settings, session: Session, entry: NewFellows, upto: int, report: FellowsReport
-) -> None:
-    user = session.get(User, entry.follow.user_id)
-    if user is None:
-        return
-    try:
-        send(settings, compose_new_fellows(settings, user.email, entry))
-    except (MailFailed, MailNotConfigured) as exc:
-        report.failures.append(f"follow of {entry.follow.key}: {exc}")
-        return
-    mark_announced(session, entry, upto)
-    report.mails += 1
-    report.people += len(entry.people)
+def _composed(settings: Settings, sessions: sessionmaker[Session]) -> tuple[int, list[_Composed]]:
+    with transaction(sessions) as session:
+        upto = current_value(session, PEOPLE_CHANGES)
+        mails = []
+        for entry in pending_announcements(session):
+            user = session.get(User, entry.follow.user_id)
+            if user is None:
+                continue
+            message = compose_new_fellows(settings, user.email, entry)
+            ids = [person.id for person in entry.people]
+            mails.append(_Composed(user.id, entry.follow.key, ids, message))
+    return upto, mails

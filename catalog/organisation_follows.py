@@ -76,9 +76,14 @@ def pending_announcements(session: Session) -> list[NewFellows]:
     return [entry for entry in found if entry.people]
 
 
-def mark_announced(session: Session, entry: NewFellows, upto: int) -> None:
-    """Record that `entry` was sent: its people are not news again, the watermark moves."""
-    row = entry.follow
-    row.announced = [*row.announced, *(p.id for p in entry.people)][-MAX_ANNOUNCED:]
+def mark_announced(
+    session: Session, user_id: int, key: str, person_ids: list[int], upto: int
+) -> None:
+    """Record that the follow's mail naming `person_ids` was sent: they are not news again,
+    the watermark moves (nothing, when the follow went meanwhile)."""
+    row = session.get(OrganisationFollow, (user_id, key))
+    if row is None:
+        return
+    row.announced = [*row.announced, *person_ids][-MAX_ANNOUNCED:]
     row.seen_seq = max(row.seen_seq, upto)
     session.flush()

@@ -63,3 +63,22 @@ def test_new_fellow_members_at_a_followed_organisation_are_mailed_once(
     _profile(mailed, "jane", "ACME Corporation", LISTED)  # an edit is not news
     assert "0 new-fellow-member e-mails" in run_mutual(mailed, "alerts", "run").stdout
     assert len(mailbox.messages) == 1
+
+
+def test_a_mail_that_cannot_be_sent_is_announced_at_the_next_pass(
+    catalog: Settings, mailbox: Mailbox
+) -> None:
+    """Mails are sent outside the catalog's transaction and recorded one by one: with the mail
+    server down nothing is recorded as told, so the next pass sends it."""
+    _populate(catalog)
+    run_mutual(catalog, "index")
+    down = replace(catalog, smtp_host="127.0.0.1", smtp_port=9)  # nothing listens on port 9
+    _follow(down, "ann", "acme")
+    _profile(down, "jane", "ACME Corporation", LISTED)
+    failed = run_mutual(down, "alerts", "run", check=False)
+    assert "0 new-fellow-member e-mails" in failed.stdout + failed.stderr
+    mailed = replace(catalog, smtp_host="127.0.0.1", smtp_port=mailbox.port)
+    assert "1 new-fellow-member e-mails" in run_mutual(mailed, "alerts", "run").stdout
+    (message,) = mailbox.wait(1)
+    assert message["To"] == "ann@example.org"
+    assert "0 new-fellow-member e-mails" in run_mutual(mailed, "alerts", "run").stdout
