@@ -28,6 +28,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 from catalog.organisation_match import offline_extractor, registrable_domain, same_organisation
+from catalog.organisation_overrides import OrganisationResolver
+from catalog.organisations import organisation_key
 
 DATA = Path(__file__).parent / "data" / "organisation_pairs.jsonl"
 # Written after the rules they measure (bench/README.md says which rules each one saw).
@@ -87,15 +89,27 @@ def load_pairs(path: Path = DATA) -> list[Pair]:
     ]
 
 
-def score_pairs(pairs: list[Pair]) -> Result:
-    """Decide every pair and count the outcomes."""
+def keys_decide(pair: Pair) -> bool:
+    """What the catalog does: name `a` is known, `b` is written next and gets a key
+    (OrganisationResolver with the known organisations, no domains: the catalog has none);
+    the pair is one organisation when the keys are one."""
+    own = organisation_key(pair.a)
+    return bool(own) and OrganisationResolver(known={own: pair.a}).key(pair.b) == own
+
+
+def score_pairs(pairs: list[Pair], *, keys: bool = False) -> Result:
+    """Decide every pair (by same_organisation with domains, or as the catalog keys names)
+    and count the outcomes."""
     extractor = offline_extractor()
     counts = {(True, True): 0, (False, True): 0, (False, False): 0, (True, False): 0}
     wrong: list[Pair] = []
     for pair in pairs:
         domain_a = registrable_domain(pair.domain_a, extractor)
         domain_b = registrable_domain(pair.domain_b, extractor)
-        decided = same_organisation(pair.a, pair.b, domain_a, domain_b)
+        if keys:
+            decided = keys_decide(pair)
+        else:
+            decided = same_organisation(pair.a, pair.b, domain_a, domain_b)
         counts[(decided, pair.same)] += 1
         if decided != pair.same:
             wrong.append(pair)
@@ -139,9 +153,14 @@ def _miss(pair: Pair) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument(
+        "--keys",
+        action="store_true",
+        help="score the keys the catalog gives names (no domains) instead of same_organisation",
+    )
     args = parser.parse_args()
     pairs = load_pairs(args.data)
-    for line in report(pairs, score_pairs(pairs)):
+    for line in report(pairs, score_pairs(pairs, keys=args.keys)):
         print(line)
 
 

@@ -45,7 +45,7 @@ def store_items(
     source missing from the listing are counted as missed, and taken down after two misses.
     """
     now = now or utcnow()
-    resolver = load_resolver(session)  # before any new row joins the session
+    resolver = load_resolver(session, with_known=True)  # before any new row joins
     by_id = _unique_by_id(parsed_items, source)
     matched = match_items(session, by_id, source)
     report = StoreReport()

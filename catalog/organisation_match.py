@@ -32,6 +32,7 @@ from itertools import product
 from urllib.parse import urlsplit
 
 import tldextract
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from catalog.organisations import has_legal_form, name_words, organisation_key
@@ -82,6 +83,9 @@ REGISTERED_WORDS = frozenset({"bank"})
 LONG_WORD = 9
 # Letters a word needs before a doubled letter written once (or a letter doubled) is a typo.
 DOUBLED_WORD = 5
+# Known keys this alike to a new name's own key (rapidfuzz WRatio, 0 to 100) are asked whether
+# they are the same organisation; same_organisation decides, so this only bounds the work.
+_CANDIDATE_SCORE = 70
 
 
 def offline_extractor() -> tldextract.TLDExtract:
@@ -178,3 +182,17 @@ def _plural(a: str, b: str) -> bool:
 
 def _umlauts_read(word: str) -> str:
     return word.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+
+
+def known_match(name: str, own_key: str, known: dict[str, str], limit: int = 10) -> str:
+    """The key of a known organisation ({key: a name written with it}) that is the same as
+    `name` (whose own key, `own_key`, is not among them), or "". Candidates are the known keys
+    nearest `own_key` (rapidfuzz, at most `limit`); `same_organisation` decides, without
+    domains: the catalog does not know its employers' domains."""
+    candidates = process.extract(
+        own_key, list(known), scorer=fuzz.WRatio, score_cutoff=_CANDIDATE_SCORE, limit=limit
+    )
+    for key, _, _ in candidates:
+        if same_organisation(name, known[key]):
+            return str(key)
+    return ""

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from catalog.models.items import Item
 from catalog.models.organisations import OrganisationOverride
 from catalog.models.people import Person
+from catalog.organisation_match import known_match
 from catalog.organisations import fold_text, organisation_key
 from catalog.sequences import PEOPLE_CHANGES, next_value
 from ground.errors import MutualError
@@ -32,14 +33,28 @@ class OverrideInvalid(MutualError):
 
 @dataclass(frozen=True)
 class OrganisationResolver:
-    """Keys with the admins' merges and splits applied; built once per sync or request."""
+    """Keys with the admins' merges and splits applied; built once per sync or request.
+
+    With `known` (the catalog's organisations: {key: a name written with it}), a name whose
+    own key is new takes the key of a known organisation that `same_organisation` finds to be
+    the same ("Salesforse" where "Salesforce" is known), so near matches, not only equal keys,
+    put a typo and its employer on one page."""
 
     merges: dict[str, str] = field(default_factory=dict)
     splits: dict[str, str] = field(default_factory=dict)
+    known: dict[str, str] = field(default_factory=dict)
+    _near: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def key(self, name: str, domain: str = "") -> str:
         split = self.splits.get(fold_text(name))
-        return self.canonical(split or organisation_key(name, domain))
+        if split:
+            return self.canonical(split)
+        own = self.canonical(organisation_key(name, domain))
+        if not own or not self.known or own in self.known:
+            return own
+        if own not in self._near:
+            self._near[own] = known_match(name, own, self.known) or own
+        return self.canonical(self._near[own])
 
     def canonical(self, key: str) -> str:
         for _ in range(_MAX_HOPS):
@@ -49,12 +64,28 @@ class OrganisationResolver:
         return key
 
 
-def load_resolver(session: Session) -> OrganisationResolver:
+def load_resolver(session: Session, *, with_known: bool = False) -> OrganisationResolver:
+    """The admins' merges and splits; `with_known` also the catalog's organisations, for
+    keying names as they are written (items and people)."""
     rows = session.scalars(select(OrganisationOverride))
-    resolver = OrganisationResolver()
+    resolver = OrganisationResolver(known=known_organisations(session) if with_known else {})
     for row in rows:
         (resolver.merges if row.kind == MERGE else resolver.splits)[row.source] = row.target
     return resolver
+
+
+def known_organisations(session: Session) -> dict[str, str]:
+    """Every organisation key items and people carry, with one name written with it."""
+    known: dict[str, str] = {}
+    for model in (Item, Person):
+        rows = session.execute(
+            select(model.organisation_key, func.min(model.organisation))
+            .where(model.organisation_key != "")
+            .group_by(model.organisation_key)
+        )
+        for key, name in rows:
+            known.setdefault(key, name)
+    return known
 
 
 def _checked_key(key: str) -> str:

@@ -150,7 +150,7 @@ def publish_profile(
         raise PeopleError("a profile needs a display name")
     if not _is_member(session, user_id, community_id):
         raise PeopleError("only active members of a community can have a profile in it")
-    resolver = load_resolver(session)  # before a new row joins the session (a query flushes)
+    resolver = load_resolver(session, with_known=True)  # before a new row joins (a query flushes)
     person = profile(session, user_id, community_id)
     new = person is None
     if person is None:
@@ -227,7 +227,7 @@ def replace_directory(
         for p in session.scalars(select(Person).where(Person.directory_id == directory.id))
     }
     kept: set[str] = set()
-    resolver = load_resolver(session)
+    resolver = load_resolver(session, with_known=True)
     excluded = _excluded_hashes(session, directory)
     for entry in entries:
         if _key_hash(entry.entry_key) in excluded:

@@ -29,7 +29,9 @@ def organisation_key_of(settings: Settings, name: str) -> None:
     from catalog.organisation_overrides import load_resolver
 
     with catalog_session(settings) as session:
-        click.echo(load_resolver(session).key(name) or "(no key: the name says nothing)")
+        click.echo(
+            load_resolver(session, with_known=True).key(name) or "(no key: the name says nothing)"
+        )
 
 
 @organisation.command("merge")

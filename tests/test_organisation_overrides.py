@@ -121,3 +121,26 @@ def test_reindex_brings_stored_keys_to_todays_rules(catalog: Settings) -> None:
     assert "Jane Doe" in org_page and RENAMED in org_page
     again = run_mutual(catalog, "reindex")
     assert "organisation keys updated" not in again.stdout  # nothing left to re-key
+
+
+def test_a_profiles_typo_lands_on_the_employer_already_known(catalog: Settings) -> None:
+    """Keys are made against the organisations the catalog knows: Jane writes "Acme Robotcs"
+    (sic), and the posting's "Acme Robotics Inc." page shows her."""
+    from sqlalchemy import select
+
+    from catalog.models.people import Person
+
+    _populate(catalog)
+    sessions = session_factory(make_engine(catalog.resolved_database_url))
+    with transaction(sessions) as session:
+        jane = session.scalars(select(Person)).one()
+        user_id, community_id = jane.user_id, jane.community_id
+        assert user_id is not None
+        fields = PersonFields("Jane Doe", organisation="Acme Robotcis Inc", role="Controller")
+        publish_profile(session, user_id, community_id, fields, LISTED)
+    with transaction(sessions) as session:
+        assert session.scalars(select(Person.organisation_key)).one() == "acme-robotics"
+    run_mutual(catalog, "index")
+    assert "Jane Doe" in _page(catalog, "/org/acme-robotics")
+    said = run_mutual(catalog, "organisation", "key", "Acme Robotcis").stdout.strip()
+    assert said == "acme-robotics"

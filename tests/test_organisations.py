@@ -179,3 +179,26 @@ def test_the_labelled_pairs_meet_the_goals() -> None:
 def test_the_hold_out_sets_keep_the_precision_goal(path: Path) -> None:
     result = score_pairs(load_pairs(path))
     assert result.precision >= PRECISION_GOAL, result.wrong
+
+
+def test_a_new_name_takes_the_key_of_the_known_organisation_it_is_near() -> None:
+    """Names are keyed as they are written into the catalog, against the organisations it
+    already knows: a typo or another spelling joins its employer; a look-alike does not."""
+    from catalog.organisation_overrides import OrganisationResolver
+
+    known = {
+        "salesforce": "Salesforce",
+        "pricewaterhousecoopers": "PricewaterhouseCoopers",
+        "acme-robotics": "Acme Robotics",
+        "cigna": "Cigna",
+    }
+    resolver = OrganisationResolver(known=known)
+    assert resolver.key("Salesforse") == "salesforce"
+    assert resolver.key("Pricewaterhouse Coopers LLP") == "pricewaterhousecoopers"
+    assert resolver.key("Acme Roofing") == "acme-roofing"  # another company
+    assert resolver.key("Signa") == "signa"  # a one-letter look-alike of a short name
+    assert resolver.key("Acme Robotics Inc.") == "acme-robotics"  # known already: as is
+    assert OrganisationResolver().key("Salesforse") == "salesforse"  # nothing known
+    # An admin's merge still wins over the near match's target.
+    merged = OrganisationResolver(merges={"salesforce": "salesforce-inc"}, known=known)
+    assert merged.key("Salesforse") == "salesforce-inc"
