@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from catalog.active_members import grants_access
+from catalog.models.accounts import User
 from catalog.models.base import utcnow
 from catalog.models.introductions import Block, IntroductionRequest, Report
 from catalog.models.memberships import Membership
 from catalog.models.people import Person
+from catalog.models.sources import Community
 from catalog.people import open_to_introductions
 from ground.errors import MutualError
 
@@ -295,3 +298,32 @@ def history(session: Session, user_id: int) -> History:
         .order_by(*newest)
     )
     return History(asked=list(asked), received=list(received))
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A report as the operator reads it: who reported whom, why, and where they met."""
+
+    id: int
+    created_at: datetime
+    reporter_email: str
+    reported_email: str
+    community: str  # "" when the request went (its person left)
+    reason: str
+
+
+def reports(session: Session) -> list[ReportRow]:
+    """Every report, newest first (for the operator: `mutual introductions reports`)."""
+    reporter, reported = aliased(User), aliased(User)
+    rows = session.execute(
+        select(Report, reporter.email, reported.email, Community.name)
+        .join(reporter, reporter.id == Report.reporter_user_id)
+        .join(reported, reported.id == Report.reported_user_id)
+        .outerjoin(IntroductionRequest, IntroductionRequest.id == Report.request_id)
+        .outerjoin(Community, Community.id == IntroductionRequest.community_id)
+        .order_by(Report.created_at.desc(), Report.id.desc())
+    )
+    return [
+        ReportRow(row.id, row.created_at, by, whom, community or "", row.reason)
+        for row, by, whom, community in rows
+    ]

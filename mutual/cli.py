@@ -19,6 +19,7 @@ from mutual.cli_alerts import alerts
 from mutual.cli_backup import export, import_
 from mutual.cli_communities import community, init
 from mutual.cli_directories import directory
+from mutual.cli_introductions import introductions
 from mutual.cli_organisations import organisation
 from mutual.cli_pipeline import crawl, index, reindex, search
 from mutual.cli_sources import source
@@ -74,6 +75,7 @@ for command in (
     source,
     directory,
     organisation,
+    introductions,
     user,
     crawl,
     index,

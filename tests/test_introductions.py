@@ -4,6 +4,7 @@ nobody outside the community learning anything from the pages."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import timedelta
@@ -35,7 +36,7 @@ from catalog.people import (
     replace_directory,
 )
 from ground.settings import Settings
-from tests.helpers import catalog_session
+from tests.helpers import catalog_session, run_mutual
 from tests.web import PASSWORD, Mailbox, csrf_token, sign_in, smtp_server, submit
 from webapp import create_app
 
@@ -241,6 +242,12 @@ def test_the_recipients_buttons_answer_and_report(catalog: Settings) -> None:
         again = ana.get(f"/people/{ids['pat']}/introduce").get_data(as_text=True)
         assert "Pat is not taking introduction requests" in again
         _no_more_mail(app, mailbox)
+    # The operator finds the report: who reported whom, where, and why.
+    listed = json.loads(run_mutual(catalog, "introductions", "reports", "--json").stdout)
+    assert [(r["by"], r["about"], r["reason"]) for r in listed] == [
+        ("pat@example.org", "ana@example.org", "spam")
+    ]
+    assert listed[0]["community"]
 
 
 def test_directory_entries_without_an_account_point_to_the_directory(catalog: Settings) -> None:
