@@ -13,6 +13,7 @@ from crawlers.enrichment.source_hints import with_source_zone
 from crawlers.html_list_options import ListOptions
 from crawlers.outcomes import SourceFailed, SourceFetched
 from crawlers.results import ParseResult
+from crawlers.spiders.event_page_run import EventPageRun
 
 Outcome = SourceFetched | SourceFailed
 
@@ -35,6 +36,9 @@ class SourceRun:
     # A directory page's people, once its page was read with at least one entry.
     people: list[DirectoryEntry] | None = None
     started_at: datetime = field(default_factory=utcnow)
+    # The URLs the run asked for, and its visits to its undated events' own pages.
+    fetched: set[str] = field(default_factory=set)
+    event_pages: EventPageRun = field(default_factory=EventPageRun)
 
     def add(self, result: ParseResult) -> None:
         self.items.extend(with_source_zone(result.items, self.source.options))

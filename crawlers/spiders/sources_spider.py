@@ -32,6 +32,7 @@ from crawlers.html_list_options import InvalidListOptions
 from crawlers.outcomes import SourceFailed
 from crawlers.parsers import UNREADABLE, parse_body, parse_page
 from crawlers.source_selection import select_sources
+from crawlers.spiders.event_page_run import CALENDAR, PAGE
 from crawlers.spiders.login import LoginFailed, form_credentials, form_with_field
 from crawlers.spiders.responses import describe_failure, header, without_query
 from crawlers.spiders.source_run import Outcome, SourceRun, list_options
@@ -95,6 +96,7 @@ class SourcesSpider(Spider):
             return None
         run.requested += 1
         run.pending += 1
+        run.fetched.add(url)
         accept = ACCEPT.get(run.source.kind, HTML_ACCEPT) if not meta.get("html") else HTML_ACCEPT
         return Request(
             url,
@@ -230,6 +232,34 @@ class SourcesSpider(Spider):
             run.warnings.append(f"{without_query(response.url)}: {exc}")
         yield from self._settle(run, list)
 
+    def parse_event_page(self, response: Response) -> Iterator[Any]:
+        run = self._run(response)
+        content_type = header(response, b"Content-Type") or ""
+        page = (response.meta[PAGE], response.url, response.body, content_type)
+        yield from self._settle(run, lambda: run.event_pages.on_page(run, page))
+
+    def parse_event_calendar(self, response: Response) -> Iterator[Any]:
+        run = self._run(response)
+        calendar = response.meta[CALENDAR]
+        yield from self._settle(
+            run, lambda: run.event_pages.on_calendar(run, calendar, response.body)
+        )
+
+    def _event_request(self, run: SourceRun) -> Callable[[str, str], Request | None]:
+        """Requests for the run's event pages and calendars: not past the page cap, where a
+        listing's own requests would have been cut (and marked so), but left out quietly."""
+
+        def ask(url: str, what: str) -> Request | None:
+            if run.requested >= self.mutual.crawl_max_pages or len(url) > MAX_URL_LENGTH:
+                return None
+            callback = self.parse_event_page if what == PAGE else self.parse_event_calendar
+            request = self._request(run, url, callback, html=True, **{what: url})
+            if request is not None and what == CALENDAR:
+                request.headers["Accept"] = ACCEPT["calendar"]
+            return request
+
+        return ask
+
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         run = self.runs[request.meta["source"].id]
@@ -237,7 +267,9 @@ class SourcesSpider(Spider):
 
     def _record_error(self, run: SourceRun, request: Request, failure: Failure) -> list[Request]:
         error, status, retry_after = describe_failure(failure)
-        if request.meta.get("first") or request.callback == self.after_login:
+        if request.meta.get(PAGE) or request.meta.get(CALENDAR):
+            run.event_pages.on_error(run, request, error)
+        elif request.meta.get("first") or request.callback == self.after_login:
             run.failure = SourceFailed(run.source.id, error, status, retry_after)
         elif request.callback == self.parse_login:
             run.failure = SourceFailed(run.source.id, f"login page: {error}", status)
@@ -320,6 +352,10 @@ class SourcesSpider(Spider):
         if run.failure is None:
             try:
                 yield from (request for request in step() if request is not None)
+                if run.pending == 0 and run.failure is None:  # all back: its events' pages
+                    loopback = self.mutual.crawl_allow_loopback
+                    pages = run.event_pages.start(run, loopback, self._event_request(run))
+                    yield from (request for request in pages if request is not None)
             except (*UNREADABLE, NoDirectoryEntries) as exc:
                 status = run.info.status if run.info else None
                 run.failure = SourceFailed(run.source.id, str(exc), status)
