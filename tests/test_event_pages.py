@@ -209,8 +209,12 @@ def test_a_crawl_takes_starts_from_pages_then_calendars_then_words(
         f"/event-pages/{p}" for p in (*pages, "gone.html")
     )
     row = json.loads(run_mutual(catalog, "source", "list", "--json").stdout)[0]
-    assert (row["health"], row["failures"], row["items"]) == ("ok", 0, 4), row
-    assert row["last_error"] == f"event page: HTTP 404 from {site.base_url}/event-pages/gone.html"
+    assert (row["health"], row["failures"], row["items"]) == ("ok", 0, 5), row
+    assert f"event page: HTTP 404 from {site.base_url}/event-pages/gone.html" in row["last_error"]
+    # robots.txt (Disallow: /private/) is obeyed for event pages too: not asked, words used.
+    assert "robots.txt" in row["last_error"]
+    assert not [record for record in site.requests if record.path.startswith("/private/")]
+    assert events["Members' social"]["start"] == _utc(today + timedelta(days=8), time(19))
 
     # The feed unchanged (304): nothing to read, no page asked for again, the starts kept.
     run_mutual(catalog, "crawl", "--all")
