@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.confusion import Confusion
 from catalog.duplicates import Fingerprint, dedupe_block, fingerprint, same_posting
 from catalog.items import expiry_of, status_of
 from catalog.records import ParsedItem
@@ -71,30 +72,11 @@ class Decision:
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(Confusion):
     """The confusion counts, how the joins were made and the pairs decided wrongly."""
 
-    true_positive: int
-    false_positive: int
-    true_negative: int
-    false_negative: int
     steps: dict[str, int]
     wrong: tuple[tuple[Pair, Decision], ...]
-
-    @property
-    def precision(self) -> float:
-        decided_same = self.true_positive + self.false_positive
-        return self.true_positive / decided_same if decided_same else 1.0
-
-    @property
-    def recall(self) -> float:
-        labelled_same = self.true_positive + self.false_negative
-        return self.true_positive / labelled_same if labelled_same else 1.0
-
-    @property
-    def f1(self) -> float:
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
 
 
 def _parsed(data: dict[str, Any]) -> Copy:

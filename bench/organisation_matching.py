@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from bench.confusion import Confusion
 from catalog.organisation_match import offline_extractor, registrable_domain, same_organisation
 from catalog.organisation_overrides import OrganisationResolver
 from catalog.organisations import organisation_key
@@ -55,29 +56,10 @@ class Pair:
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(Confusion):
     """The confusion counts and the pairs decided wrongly."""
 
-    true_positive: int
-    false_positive: int
-    true_negative: int
-    false_negative: int
     wrong: tuple[Pair, ...]
-
-    @property
-    def precision(self) -> float:
-        decided_same = self.true_positive + self.false_positive
-        return self.true_positive / decided_same if decided_same else 1.0
-
-    @property
-    def recall(self) -> float:
-        labelled_same = self.true_positive + self.false_negative
-        return self.true_positive / labelled_same if labelled_same else 1.0
-
-    @property
-    def f1(self) -> float:
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
 
 
 def load_pairs(path: Path = DATA) -> list[Pair]:
