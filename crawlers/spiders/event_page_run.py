@@ -17,11 +17,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from scrapy import Request
 
 from catalog.records import ParsedItem
+from catalog.sources import SourceRef
 from crawlers.event_pages import (
     PageEvent,
     calendar_events,
@@ -34,8 +35,16 @@ from crawlers.guard import UnsafeURL, check_url
 from crawlers.normalise import canonical_url
 from crawlers.spiders.responses import without_query
 
-if TYPE_CHECKING:
-    from crawlers.spiders.source_run import SourceRun
+
+class SourceRun(Protocol):
+    """What the visits read and change of the source's run (crawlers.spiders.source_run, which
+    holds an EventPageRun: a Protocol here keeps the two modules out of an import circle)."""
+
+    source: SourceRef
+    items: list[ParsedItem]
+    warnings: list[str]
+    fetched: set[str]
+
 
 log = logging.getLogger(__name__)
 MAX_EVENT_PAGES = 20
