@@ -9,13 +9,14 @@ are indexed. A change marks what it affects as changed, so the next `mutual inde
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from catalog.models.items import Item
-from catalog.models.organisations import OrganisationOverride
+from catalog.models.organisations import OrganisationFollow, OrganisationOverride
 from catalog.models.people import Person
 from catalog.organisation_match import known_match
 from catalog.organisations import fold_text, organisation_key
@@ -168,6 +169,7 @@ def rekey_catalog(session: Session) -> tuple[int, int]:
         if resolver.key(name) != key
     ]
     seq = next_value(session) if stale else 0
+    moves: dict[str, set[str]] = defaultdict(set)
     for name, key in stale:
         result = session.execute(
             update(Item)
@@ -175,19 +177,54 @@ def rekey_catalog(session: Session) -> tuple[int, int]:
             .values(organisation_key=resolver.key(name), change_seq=seq)
         )
         items += int(getattr(result, "rowcount", 0) or 0)
-    people = _rekey_people(session, resolver, None)
+        moves[key].add(resolver.key(name))
+    people = _rekey_people(session, resolver, None, moves)
     session.flush()
+    _move_follows(session, moves)
     return items, people
 
 
-def _rekey_people(session: Session, resolver: OrganisationResolver, keys: set[str] | None) -> int:
-    """Re-key the people whose key changes and, unless `keys` is None, concerns `keys`."""
+def _move_follows(session: Session, moves: dict[str, set[str]]) -> None:
+    """Follows of a key nothing carries any more move to the one key its names read as now
+    (a follower who follows both keeps one follow); a key split among several stays."""
+    carried = set(known_organisations(session))
+    for old, new in moves.items():
+        if old in carried or len(new) != 1 or not old:
+            continue
+        (target,) = new
+        for follow in session.scalars(
+            select(OrganisationFollow).where(OrganisationFollow.key == old)
+        ):
+            if target and session.get(OrganisationFollow, (follow.user_id, target)) is None:
+                session.add(
+                    OrganisationFollow(
+                        user_id=follow.user_id,
+                        key=target,
+                        created_at=follow.created_at,
+                        seen_seq=follow.seen_seq,
+                        announced=list(follow.announced),
+                    )
+                )
+            session.delete(follow)
+    session.flush()
+
+
+def _rekey_people(
+    session: Session,
+    resolver: OrganisationResolver,
+    keys: set[str] | None,
+    moves: dict[str, set[str]] | None = None,
+) -> int:
+    """Re-key the people whose key changes and, unless `keys` is None, concerns `keys`
+    (noting each old key's new one in `moves`)."""
     changed = 0
     for person in session.scalars(select(Person).where(Person.organisation != "")):
         new_key = resolver.key(person.organisation)
         if new_key != person.organisation_key and (
             keys is None or new_key in keys or person.organisation_key in keys
         ):
+            if moves is not None:
+                moves[person.organisation_key].add(new_key)
             person.organisation_key = new_key
             person.change_seq = next_value(session, PEOPLE_CHANGES)
             changed += 1

@@ -95,7 +95,9 @@ def test_reindex_brings_stored_keys_to_todays_rules(catalog: Settings) -> None:
     people index copies; `mutual reindex` re-keys it, and the organisation page finds Jane."""
     from sqlalchemy import select
 
+    from catalog.models.accounts import User
     from catalog.models.items import Item
+    from catalog.models.organisations import OrganisationFollow
     from catalog.models.people import Person
 
     _populate(catalog)
@@ -107,6 +109,8 @@ def test_reindex_brings_stored_keys_to_todays_rules(catalog: Settings) -> None:
         job = session.scalars(select(Item).where(Item.title == RENAMED)).one()
         assert job.organisation_key == "acme-robotics"  # stored as it was written
         job.organisation, job.organisation_key = "Orlen Spółka Akcyjna", "orlen-spolka-akcyjna"
+        ann = session.scalars(select(User).where(User.email == "ann@example.org")).one()
+        session.add(OrganisationFollow(user_id=ann.id, key="orlen-spolka-akcyjna", announced=[]))
     run_mutual(catalog, "index")
     assert "Jane Doe" not in _page(catalog, "/org/orlen")
     assert RENAMED not in _page(catalog, "/org/orlen")
@@ -117,6 +121,8 @@ def test_reindex_brings_stored_keys_to_todays_rules(catalog: Settings) -> None:
         assert jane.organisation_key == "orlen" and jane.change_seq > before
         job = session.scalars(select(Item).where(Item.title == RENAMED)).one()
         assert job.organisation_key == "orlen"
+        # Ann's follow of the old key, which nothing carries now, follows the new one.
+        assert session.scalars(select(OrganisationFollow.key)).all() == ["orlen"]
     org_page = _page(catalog, "/org/orlen")
     assert "Jane Doe" in org_page and RENAMED in org_page
     again = run_mutual(catalog, "reindex")
