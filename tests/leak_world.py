@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from catalog.accounts import add_user, find_user
 from catalog.communities import add_community
 from catalog.db import make_engine, session_factory, transaction, upgrade_schema
+from catalog.entry_claims import start_claim
 from catalog.memberships import ADMIN, MEMBER, add_member, create_invitation
 from catalog.models.accounts import User
 from catalog.models.people import Directory, Person
@@ -130,6 +131,10 @@ def _populate(
         values |= {"public_source": str(public.id), "shca_source": str(board.id)}
         values["circle_source"] = str(secret.id)
         values |= values_people
+        # The association's member asked to claim its roster entry: the link mailed is theirs.
+        _, values["member_claim"] = start_claim(
+            session, people["member"].id, int(values_people["shca_person"])
+        )
     engine.dispose()
     return values, own
 

@@ -240,6 +240,14 @@ PATHS: tuple[Row, ...] = (
         EVERYONE - {"anonymous"},
     ),
     Row("/claim/<token>", "/claim/not-a-token", ok=frozenset(), anonymous=302),
+    # A real claim link: the entry is named to the member who asked for it, to nobody else.
+    Row(
+        "/claim/<token>",
+        "/claim/{member_claim}",
+        _shows({"shca_person": IN_SHCA}),
+        IN_SHCA,
+        anonymous=302,
+    ),
     Row("/healthz", "/healthz"),
     Row(
         "/invite/<token>", "/invite/{invitation}", _shows({"circle": EVERYONE})
