@@ -16,7 +16,9 @@ Keys of `ParsedItem.details` a parser may set (all optional, raw as published):
     event: dict                 {"start", "end": ISO 8601 in UTC, "timezone": IANA name,
                                  "all_day": bool, "attendance": "in-person" | "online" | "mixed",
                                  "venue": str, "status": "scheduled" | "cancelled" |
-                                 "postponed" | "rescheduled" | "moved-online"}
+                                 "postponed" | "rescheduled" | "moved-online",
+                                 "series": str, the same for every occurrence of one
+                                 recurring event (its calendar and UID, or its page's key)}
     language: str               the language an event's text is in ("fr", "en-GB"), as its feed
                                 or its source's `language` option says; read with the text
     author: str; content_type: str ("article", "guide", "newsletter", ...)

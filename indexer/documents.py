@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -70,6 +71,16 @@ def detail_fields(details: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _series(item: Any) -> str:
+    """The recurring event the item is an occurrence of, else the item itself."""
+    event = (item["details"] or {}).get("event")
+    series = event.get("series") if isinstance(event, dict) else None
+    if not isinstance(series, str) or not series:
+        return str(item["id"])
+    # A short, fixed-length value whatever the calendar's URL and UID: keywords are capped.
+    return "series:" + hashlib.sha256(series.encode("utf-8", "replace")).hexdigest()[:32]
+
+
 def item_document(
     changed: ChangedItem, indexed_at: datetime, resolver: OrganisationResolver | None = None
 ) -> dict[str, Any]:
@@ -90,6 +101,7 @@ def item_document(
         "organisation_key": item.get("organisation_key")
         or (resolver or OrganisationResolver()).key(item["organisation"]),
         "location": item["location"],
+        "series": _series(item),
         "communities": [c["slug"] for c in communities],
         "seen_in": communities,
         "visibility": visibility(sightings),

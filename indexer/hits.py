@@ -48,6 +48,7 @@ class Hit:
     status: str = "active"
     communities: tuple[str, ...] = ()
     organisation_key: str = ""
+    series: str = ""  # the recurring event an occurrence belongs to, else the item's id
 
 
 def _salary(source: dict[str, Any]) -> Salary | None:
@@ -114,4 +115,5 @@ def hit_from_document(raw: dict[str, Any], hidden: tuple[str, ...] = ()) -> Hit:
         status=source.get("status", "active"),
         communities=tuple(c["slug"] for c in seen_in),
         organisation_key=source.get("organisation_key", ""),
+        series=source.get("series", "") or source["id"],
     )

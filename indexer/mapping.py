@@ -71,6 +71,9 @@ PROPERTIES: dict[str, Any] = {
     "organisation": keyword_with_text(),
     # catalog/organisations.organisation_key of it: where fellow members work is matched on it.
     "organisation_key": KEYWORD,
+    # The recurring event an occurrence belongs to (crawlers/results.py, event.series), else
+    # the item's own id: the search page shows one card per series (indexer/query/series.py).
+    "series": KEYWORD,
     "location": keyword_with_text(),
     "city": KEYWORD,
     "region": KEYWORD,

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 # Bump when the mapping changes in a way that needs `mutual reindex`.
-# 2: one hunspell stem per word (longest_only); 3: offsets for highlights; 4: organisation_key
-MAPPING_VERSION = 4
+# 2: one hunspell stem per word (longest_only); 3: offsets for highlights; 4: organisation_key;
+# 5: series
+MAPPING_VERSION = 5
 
 
 @dataclass(frozen=True)

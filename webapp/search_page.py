@@ -19,6 +19,7 @@ from webapp.db import reading
 from webapp.event_months import month_grids, shows_months
 from webapp.login import current_catalog_view, signed_in_user
 from webapp.search_view_model import chips, facet_groups, href, item_hrefs, next_href, sort_links
+from webapp.series_cards import series_cards
 from webapp.services import services
 from webapp.warm_paths import warm_paths
 
@@ -71,6 +72,7 @@ def search_view() -> tuple[str, int] | str:
         "search.html",
         request_=search_request,
         results=results,
+        cards=series_cards(results.hits),
         item_hrefs=item_hrefs(results.hits),
         scope=scope,
         groups=groups,

@@ -59,7 +59,7 @@ def occurrence_item(
         return None
     own = _own_url(event, context.url)
     calendar_url = canonical_url(context.url)
-    key = f"{calendar_url}#{uid_of(event)}"
+    key = series = f"{calendar_url}#{uid_of(event)}"
     if recurring:
         key = f"{key}/{to_utc(start).isoformat()}"
     elif own and own_urls.get(own) == 1:
@@ -79,7 +79,10 @@ def occurrence_item(
         published_at=_published(event, context.now),
         source_key=uid_of(event),
         tags=_tags(event),
-        details={"event": _event_details(event, start, end, location, cancelled)},
+        details={
+            "event": _event_details(event, start, end, location, cancelled)
+            | ({"series": series} if recurring else {})
+        },
         status="cancelled" if cancelled else "active",
     )
 

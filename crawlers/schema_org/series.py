@@ -49,6 +49,7 @@ def _at(item: ParsedItem, occurrence: Occurrence, zone: ZoneInfo | None, keyed: 
         return replace(item, details=details)
     series = item.key or item.url
     separator = "/" if "#" in series else "#"
+    event["series"] = series
     return replace(item, details=details, key=f"{series}{separator}{event['start']}")
 
 

@@ -15,7 +15,7 @@ HIT_SOURCE = (
     *("id", "kind", "title", "summary", "url", "apply_url", "status"),
     *("organisation", "organisation_key", "location", "remote", "employment_type"),
     *("salary", "author"),
-    *("published_at", "event", "seen_in.slug", "seen_in.name"),
+    *("published_at", "event", "series", "seen_in.slug", "seen_in.name"),
 )
 
 
