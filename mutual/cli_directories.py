@@ -126,11 +126,10 @@ def _remembered_columns(settings: Settings, slug: str, name: str) -> dict[str, s
     """The mapping confirmed at the last import (also checks the community exists, before
     anything is read or asked)."""
     from catalog.communities import get_community
-    from catalog.people import find_directory
+    from catalog.directory_import import confirmed_columns
 
     with catalog_session(settings) as session:
-        found = find_directory(session, get_community(session, slug).id, name)
-        return dict(found.columns) if found is not None else {}
+        return confirmed_columns(session, get_community(session, slug).id, name)
 
 
 def _show_mapping(parse: RosterParse) -> None:

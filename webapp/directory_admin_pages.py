@@ -17,13 +17,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from catalog.directory_import import import_entries
+from catalog.directory_import import check_roster_name, confirmed_columns, import_entries
 from catalog.models.people import Directory, RosterUpload
 from catalog.models.sources import Community
 from catalog.people import (
     PeopleError,
     directory_entries,
-    find_directory,
     remove_directory,
     remove_entry,
 )
@@ -75,8 +74,8 @@ def upload(slug: str) -> Any:
     data = form.roster.data.read(MAX_BYTES + 1)
     filename = form.roster.data.filename or "roster"
     try:
-        _check_target(community, name)
-        read_roster(data, filename, None, _remembered(community, name))
+        check_roster_name(db(), community.id, name)
+        read_roster(data, filename, None, confirmed_columns(db(), community.id, name))
     except (RosterError, PeopleError) as exc:
         form.roster.errors = [str(exc)]
         return render_manage(community, 400, roster_form=form)
@@ -85,20 +84,6 @@ def upload(slug: str) -> Any:
     )
     db().commit()
     return redirect(url_for("directory_admin.preview", slug=community.slug, token=token))
-
-
-def _check_target(community: Community, name: str) -> None:
-    found = find_directory(db(), community.id, name)
-    if found is not None and found.kind != "roster":
-        raise PeopleError(
-            f"{name!r} is a directory page's: its entries come from its crawl; give the roster "
-            "another name"
-        )
-
-
-def _remembered(community: Community, name: str) -> dict[str, str]:
-    found = find_directory(db(), community.id, name)
-    return dict(found.columns) if found is not None else {}
 
 
 @blueprint.route("/c/<slug>/manage/directories/preview/<token>", methods=["GET", "POST"])
@@ -122,7 +107,7 @@ def preview(slug: str, token: str) -> Any:
 
 
 def _preview_or_import(community: Community, staged: RosterUpload, token: str, action: str) -> Any:
-    remembered = _remembered(community, staged.directory_name)
+    remembered = confirmed_columns(db(), community.id, staged.directory_name)
     headings = _headings(staged)
     chosen = _chosen_columns(request.form, headings) if request.method == "POST" else None
     try:
